@@ -1,0 +1,197 @@
+/// The encoder input of a split: sparse (bag of words) or dense (feature vectors).
+public enum FeatureMatrix: Sendable {
+    case sparse(SparseMatrix)
+    case dense(Matrix)
+
+    public var rows: Int {
+        switch self { case .sparse(let s): return s.rows; case .dense(let d): return d.rows }
+    }
+    public var columns: Int {
+        switch self { case .sparse(let s): return s.columns; case .dense(let d): return d.columns }
+    }
+    public var averageNonZeros: Double {
+        switch self {
+        case .sparse(let s): return s.rows == 0 ? 0 : Double(s.nonZeroCount) / Double(s.rows)
+        case .dense(let d): return d.rows == 0 ? 0 : Double(d.storage.lazy.filter { $0 != 0 }.count) / Double(d.rows)
+        }
+    }
+    public func gatherRows(_ indices: some Collection<Int>) -> FeatureMatrix {
+        switch self {
+        case .sparse(let s): return .sparse(s.gatherRows(indices))
+        case .dense(let d): return .dense(d.gatherRows(indices))
+        }
+    }
+    public static func vstack(_ parts: [FeatureMatrix]) -> FeatureMatrix {
+        if case .sparse = parts.first {
+            return .sparse(SparseMatrix.vstack(parts.map { if case .sparse(let s) = $0 { return s }; preconditionFailure("vstack: mixed kinds") }))
+        }
+        return .dense(Matrix.vstack(parts.map { if case .dense(let d) = $0 { return d }; preconditionFailure("vstack: mixed kinds") }))
+    }
+}
+
+/// Class labels of a split: for each item, the set of classes it belongs to (empty = unlabelled).
+/// Single-label data has exactly one class per labelled item.
+///
+/// ```
+/// item i belongs to classes[offsets[i] ..< offsets[i+1]]
+/// ```
+public struct Labels: Sendable, Equatable {
+    public let classCount: Int
+    public let isMultiLabel: Bool
+    public private(set) var offsets: [Int]
+    public private(set) var classes: [Int32]
+
+    public init(classCount: Int, isMultiLabel: Bool, offsets: [Int], classes: [Int32]) {
+        precondition(offsets.first == 0 && offsets.last == classes.count, "Labels: bad offsets")
+        precondition(classes.allSatisfy { $0 >= 0 && Int($0) < classCount }, "Labels: class outside 0..<\(classCount)")
+        self.classCount = classCount
+        self.isMultiLabel = isMultiLabel
+        self.offsets = offsets
+        self.classes = classes
+    }
+
+    /// Single-label data: one class index per item.
+    public init(singleLabel: [Int], classCount: Int) {
+        self.init(classCount: classCount, isMultiLabel: false, offsets: Array(0...singleLabel.count),
+                  classes: singleLabel.map { Int32($0) })
+    }
+
+    /// Multi-label data: a set of class indices per item.
+    public init(multiLabel sets: [[Int]], classCount: Int) {
+        var offsets = [0]
+        var classes: [Int32] = []
+        for s in sets { classes.append(contentsOf: s.sorted().map { Int32($0) }); offsets.append(classes.count) }
+        self.init(classCount: classCount, isMultiLabel: true, offsets: offsets, classes: classes)
+    }
+
+    public var count: Int { offsets.count - 1 }
+
+    public func classesOf(_ item: Int) -> ArraySlice<Int32> { classes[offsets[item]..<offsets[item + 1]] }
+
+    /// Average number of classes per item (label cardinality).
+    public var cardinality: Double { count == 0 ? 0 : Double(classes.count) / Double(count) }
+
+    /// Label vectors y (n × C): one-hot / multi-hot rows, all-zero for unlabelled items.
+    public func indicatorMatrix() -> Matrix {
+        var m = Matrix(rows: count, columns: classCount)
+        for i in 0..<count { for c in classesOf(i) { m[i, Int(c)] = 1 } }
+        return m
+    }
+
+    public func gatherRows(_ indices: some Collection<Int>) -> Labels {
+        var offsets = [0]
+        var classes: [Int32] = []
+        for i in indices { classes.append(contentsOf: classesOf(i)); offsets.append(classes.count) }
+        return Labels(classCount: classCount, isMultiLabel: isMultiLabel, offsets: offsets, classes: classes)
+    }
+
+    /// The same items with the labels of every item outside `keep` removed.
+    public func keepingOnly(_ keep: Set<Int>) -> Labels {
+        var offsets = [0]
+        var classes: [Int32] = []
+        for i in 0..<count {
+            if keep.contains(i) { classes.append(contentsOf: classesOf(i)) }
+            offsets.append(classes.count)
+        }
+        return Labels(classCount: classCount, isMultiLabel: isMultiLabel, offsets: offsets, classes: classes)
+    }
+
+    public static func vstack(_ parts: [Labels]) -> Labels {
+        precondition(!parts.isEmpty, "Labels.vstack: nothing to stack")
+        var offsets = [0]
+        var classes: [Int32] = []
+        for p in parts {
+            for i in 0..<p.count { classes.append(contentsOf: p.classesOf(i)); offsets.append(classes.count) }
+        }
+        return Labels(classCount: parts[0].classCount, isMultiLabel: parts[0].isMultiLabel, offsets: offsets, classes: classes)
+    }
+}
+
+/// How the decoder should reconstruct the features.
+public enum ReconstructionKind: String, Codable, Sendable {
+    /// Non-negative counts or weights: softmax decoder, target = row / row sum (SPEC §3).
+    case distribution
+    /// Continuous, possibly negative features: Gaussian decoder (squared error).
+    case gaussian
+}
+
+/// One split of a dataset: encoder inputs, reconstruction targets, labels, and optional raw text.
+public struct DataSplit: Sendable {
+    /// Encoder input x (e.g. log(1 + tf), tf-idf, standardised pixels).
+    public var features: FeatureMatrix
+    /// What the decoder reconstructs, before the per-row normalisation of the loss
+    /// (e.g. raw counts tf); `nil` means the features themselves.
+    public var reconstructionTarget: FeatureMatrix?
+    public var labels: Labels
+    /// A short human-readable text per item (for showing search results), if the source has one.
+    public var texts: [String]?
+
+    public init(features: FeatureMatrix, reconstructionTarget: FeatureMatrix? = nil, labels: Labels, texts: [String]? = nil) {
+        precondition(features.rows == labels.count, "DataSplit: \(features.rows) feature rows, \(labels.count) label rows")
+        precondition(reconstructionTarget.map { $0.rows == features.rows && $0.columns == features.columns } ?? true,
+                     "DataSplit: reconstruction target shape differs from features")
+        precondition(texts.map { $0.count == features.rows } ?? true, "DataSplit: text count differs")
+        self.features = features
+        self.reconstructionTarget = reconstructionTarget
+        self.labels = labels
+        self.texts = texts
+    }
+
+    public var count: Int { features.rows }
+    public var target: FeatureMatrix { reconstructionTarget ?? features }
+
+    public func gatherRows(_ indices: [Int]) -> DataSplit {
+        DataSplit(features: features.gatherRows(indices), reconstructionTarget: reconstructionTarget?.gatherRows(indices),
+                  labels: labels.gatherRows(indices), texts: texts.map { t in indices.map { t[$0] } })
+    }
+
+    public static func vstack(_ parts: [DataSplit]) -> DataSplit {
+        let anyTarget = parts.contains { $0.reconstructionTarget != nil }
+        let allTexts = parts.allSatisfy { $0.texts != nil }
+        return DataSplit(features: .vstack(parts.map(\.features)),
+                         reconstructionTarget: anyTarget ? .vstack(parts.map(\.target)) : nil,
+                         labels: .vstack(parts.map(\.labels)),
+                         texts: allTexts ? parts.flatMap { $0.texts! } : nil)
+    }
+}
+
+/// A labelled dataset with named splits, as every loader produces it.
+public struct Dataset: Sendable {
+    /// Short name, e.g. "snippets", "20news", "tmc", "synthetic".
+    public var name: String
+    public var train: DataSplit
+    /// Validation items (appended to the training items for training and the database, SPEC §6).
+    public var validation: DataSplit?
+    public var test: DataSplit
+    public var classNames: [String]
+    /// Feature (term) names, if known.
+    public var featureNames: [String]?
+    public var reconstruction: ReconstructionKind
+    /// What turns a new raw item into features exactly as for this dataset (stored in model files).
+    public var preprocessing: Preprocessing
+    /// Human-readable settings of the loader/vectoriser, for `datasets info`.
+    public var settings: [(key: String, value: String)]
+
+    public init(name: String, train: DataSplit, validation: DataSplit?, test: DataSplit, classNames: [String],
+                featureNames: [String]? = nil, reconstruction: ReconstructionKind = .distribution,
+                preprocessing: Preprocessing = .none, settings: [(key: String, value: String)] = []) {
+        self.name = name
+        self.train = train
+        self.validation = validation
+        self.test = test
+        self.classNames = classNames
+        self.featureNames = featureNames
+        self.reconstruction = reconstruction
+        self.preprocessing = preprocessing
+        self.settings = settings
+    }
+
+    public var featureCount: Int { train.features.columns }
+    public var classCount: Int { train.labels.classCount }
+    public var isMultiLabel: Bool { train.labels.isMultiLabel }
+
+    /// Training items followed by validation items: what models train on and what is searched.
+    public var database: DataSplit {
+        validation.map { DataSplit.vstack([train, $0]) } ?? train
+    }
+}

@@ -1,0 +1,9 @@
+import Foundation
+import SemanticHashing
+
+let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(ComputeBackend.current.name)"
+
+let commands: [Command] = [
+]
+
+exit(runCommandLine(Array(CommandLine.arguments.dropFirst()), commands: commands, version: version))

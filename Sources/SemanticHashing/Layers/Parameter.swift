@@ -1,0 +1,35 @@
+/// A trainable tensor with its gradient. Layers own parameters; the optimiser updates them.
+///
+/// The gradient is either dense (`gradient`) or, for a first layer over sparse inputs, row-sparse
+/// (`rowSparseGradient`: only the rows the batch touched), which the optimiser can apply lazily.
+public final class Parameter: @unchecked Sendable {
+    public let name: String
+    public var value: Matrix
+    public var gradient: Matrix
+    public var rowSparseGradient: RowSparseMatrix?
+
+    public init(name: String, value: Matrix) {
+        self.name = name
+        self.value = value
+        self.gradient = Matrix(rows: value.rows, columns: value.columns)
+    }
+
+    /// Sets the dense gradient to zero and forgets any row-sparse one.
+    public func zeroGradient() {
+        gradient.storage.withUnsafeMutableBufferPointer { g in
+            for i in g.indices { g[i] = 0 }
+        }
+        rowSparseGradient = nil
+    }
+}
+
+/// Glorot-uniform initialisation (Keras' default for Dense kernels):
+/// ```
+/// w ~ U(−a, a),  a = √(6 / (fan_in + fan_out))
+/// ```
+public func glorotUniform(rows: Int, columns: Int, random: inout RandomSource) -> Matrix {
+    let limit = (6.0 / Float(rows + columns)).squareRoot()
+    var m = Matrix(rows: rows, columns: columns)
+    for i in m.storage.indices { m.storage[i] = random.uniform(-limit, limit) }
+    return m
+}

@@ -1,0 +1,144 @@
+/// What the latent bits are.
+public enum LatentKind: String, Codable, Sendable {
+    /// Bernoulli bits, relaxed while training by the binary concrete (Gumbel-sigmoid) trick.
+    case bernoulli
+    /// Gaussian variables, reparameterised; a bit is the sign of the mean.
+    case gaussian
+}
+
+/// Which supervision terms the model trains with (SPEC §2–3).
+public enum SupervisionKind: String, Codable, Sendable {
+    /// Unsupervised: reconstruction + KL only.
+    case none
+    /// A label head on the sampled code, pointwise cross-entropy (VDSH-S).
+    case pointwise
+    /// A label head on the hidden layer, pointwise + pairwise on true labels (PHS-GS).
+    case pairwiseTrueLabels
+    /// A label head on the hidden layer, pointwise + pairwise on predicted label distributions (SSB-VAE).
+    case pairwisePredicted
+}
+
+/// The five models of the paper, as presets over (latent kind, supervision kind).
+public enum ModelPreset: String, CaseIterable, Codable, Sendable {
+    case vdsh = "vdsh"
+    case bvae = "bvae"
+    case vdshS = "vdsh-s"
+    case phsGS = "phs-gs"
+    case ssbVAE = "ssb-vae"
+
+    public var latent: LatentKind {
+        switch self { case .vdsh, .vdshS: return .gaussian; case .bvae, .phsGS, .ssbVAE: return .bernoulli }
+    }
+
+    public var supervision: SupervisionKind {
+        switch self {
+        case .vdsh, .bvae: return .none
+        case .vdshS: return .pointwise
+        case .phsGS: return .pairwiseTrueLabels
+        case .ssbVAE: return .pairwisePredicted
+        }
+    }
+
+    /// The name the paper and the hyper-parameter CSV use ("SSB-VAE", "PHS-GS", "VDSH-S", …).
+    public var paperName: String {
+        switch self { case .vdsh: return "VDSH"; case .bvae: return "B-VAE"; case .vdshS: return "VDSH-S"
+        case .phsGS: return "PHS-GS"; case .ssbVAE: return "SSB-VAE" }
+    }
+
+    public init?(name: String) {
+        let key = name.lowercased()
+        guard let preset = ModelPreset.allCases.first(where: { $0.rawValue == key || $0.paperName.lowercased() == key }) else { return nil }
+        self = preset
+    }
+
+    /// Defaults that work on a new dataset without tuning: the reference's Snippets settings at
+    /// 10 % labels (reference-hyperparameters.csv), which are also sensible elsewhere.
+    public var defaultWeights: LossWeights {
+        switch self {
+        case .vdsh: return LossWeights(alpha: 0, beta: 0.125, gamma: 0)
+        case .bvae: return LossWeights(alpha: 0, beta: 0.015625, gamma: 0)
+        case .vdshS: return LossWeights(alpha: 10, beta: 0.125, gamma: 0)
+        case .phsGS: return LossWeights(alpha: 0.0001, beta: 0.015625, gamma: 1000)
+        case .ssbVAE: return LossWeights(alpha: 0.0001, beta: 0.015625, gamma: 10000)
+        }
+    }
+}
+
+/// The loss weights (SPEC §3):
+/// ```
+/// VDSH, B-VAE:      REC + β·KL
+/// VDSH-S:           REC + β·KL + α·POINT
+/// PHS-GS, SSB-VAE:  REC + β·KL + α·(γ·POINT + PAIR)
+/// ```
+public struct LossWeights: Codable, Sendable, Equatable {
+    public var alpha: Double
+    public var beta: Double
+    public var gamma: Double
+
+    public init(alpha: Double, beta: Double, gamma: Double) {
+        self.alpha = alpha
+        self.beta = beta
+        self.gamma = gamma
+    }
+}
+
+/// Where the reference implementation does something odd that the paper's numbers depend on
+/// (SPEC "quirk" notes). `reference` reproduces them; `principled` does the sound thing.
+public enum ModelVariant: String, Codable, Sendable, CaseIterable {
+    /// PHS-GS counts every pair touching an unlabelled item as dissimilar; multi-label pointwise
+    /// loss treats an unlabelled item as "in no class"; SSB-VAE's multi-label pointwise term is
+    /// summed over the batch.
+    case reference
+    /// Pairs and pointwise terms touching unlabelled items are skipped; every term is a batch mean.
+    case principled
+}
+
+/// Everything needed to rebuild a model's architecture and losses.
+public struct ModelConfiguration: Codable, Sendable, Equatable {
+    public var preset: ModelPreset
+    public var bits: Int
+    public var inputDimensions: Int
+    public var hiddenDimensions: Int
+    public var classCount: Int
+    public var multiLabel: Bool
+    public var reconstruction: ReconstructionKind
+    public var weights: LossWeights
+    public var variant: ModelVariant
+    /// Temperature τ of the binary concrete relaxation.
+    public var temperature: Double
+
+    public init(preset: ModelPreset, bits: Int, inputDimensions: Int, classCount: Int, multiLabel: Bool,
+                reconstruction: ReconstructionKind = .distribution, weights: LossWeights? = nil,
+                variant: ModelVariant = .reference, hiddenDimensions: Int = 500, temperature: Double = 0.67) {
+        self.preset = preset
+        self.bits = bits
+        self.inputDimensions = inputDimensions
+        self.hiddenDimensions = hiddenDimensions
+        self.classCount = classCount
+        self.multiLabel = multiLabel
+        self.reconstruction = reconstruction
+        self.weights = weights ?? preset.defaultWeights
+        self.variant = variant
+        self.temperature = temperature
+    }
+
+    public var latent: LatentKind { preset.latent }
+    public var supervision: SupervisionKind { preset.supervision }
+    /// Margin of the pairwise hinge, m = B/3.
+    public var margin: Float { Float(bits) / 3 }
+
+    /// Checks values that come from users (flags, files).
+    public func validate() throws {
+        guard (1...1024).contains(bits) else {
+            throw SemanticHashingError.invalidArgument(name: "--bits", reason: "must be between 1 and 1024, got \(bits)")
+        }
+        guard inputDimensions > 0 else { throw SemanticHashingError.invalidArgument(name: "features", reason: "the data has no features") }
+        if supervision != .none && classCount < 1 {
+            throw SemanticHashingError.invalidArgument(name: "--model", reason: "\(preset.rawValue) needs labelled data")
+        }
+        for (name, v) in [("--alpha", weights.alpha), ("--beta", weights.beta), ("--gamma", weights.gamma)] where !(v.isFinite && v >= 0) {
+            throw SemanticHashingError.invalidArgument(name: name, reason: "must be a finite number ≥ 0, got \(v)")
+        }
+        guard temperature > 0 else { throw SemanticHashingError.invalidArgument(name: "temperature", reason: "must be > 0") }
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import SemanticHashing
 
 /// One option of a command, as shown by `--help`.
-struct OptionSpec {
+struct OptionSpec: Sendable {
     var name: String            // "--bits"
     var valueName: String?      // "N"; nil for a flag
     var help: String
@@ -17,13 +17,13 @@ struct OptionSpec {
 }
 
 /// A subcommand: its words (`["datasets", "info"]`), help text, options and action.
-struct Command {
+struct Command: Sendable {
     var words: [String]
     var summary: String
     var discussion: String = ""
     var positionals: [(name: String, help: String)] = []
     var options: [OptionSpec] = []
-    var run: (ParsedArguments) throws -> Void
+    var run: @Sendable (ParsedArguments) throws -> Void
 
     var name: String { words.joined(separator: " ") }
 

@@ -57,7 +57,8 @@ public struct DatasetSummary: Sendable {
     /// A readable multi-line report.
     public func table() -> String {
         var lines: [String] = []
-        func row(_ key: String, _ value: String) { lines.append(key.padding(toLength: 22, withPad: " ", startingAt: 0) + value) }
+        let keyWidth = max(22, (settings.map { $0.key.count + 4 }.max() ?? 0))
+        func row(_ key: String, _ value: String) { lines.append(key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + value) }
         row("dataset", "\(name)  (\(spec))")
         row("features", "\(features) (\(sparse ? "sparse" : "dense"))")
         row("classes", "\(classNames.count), \(isMultiLabel ? "multi-label" : "single-label")")

@@ -1,9 +1,33 @@
-/// Where dense matrix products run: a BLAS library found at run time, or the portable Swift kernel.
+import Foundation
+
+/// Where dense matrix products run: a BLAS library found at run time (OpenBLAS, reference BLAS,
+/// Accelerate), or the portable multi-threaded Swift kernel.
 ///
-/// Set `SEMHASH_BACKEND=swift` to force the portable kernel.
+/// ```
+/// gemm:  C ← α·op(A)·op(B) + β·C        op(X) = X or Xᵀ;  β = 0 overwrites C
+/// ```
+///
+/// `current` is BLAS when a library loads, unless the environment variable `SEMHASH_BACKEND` says
+/// otherwise: `swift` forces the portable kernel; `blas` requires BLAS (without one, `current`
+/// warns on stderr and falls back; `ComputeBackend.selected(environment:)` throws instead).
+///
+/// ```swift
+/// print(ComputeBackend.current.name)            // "OpenBLAS (libopenblas.so.0)"
+/// var c = Matrix(rows: 2, columns: 2)
+/// ComputeBackend.portable.gemm(a, transposeA: true, b, into: &c)
+/// ```
 public final class ComputeBackend: @unchecked Sendable {
+    // Immutable after init, and both kernels are safe to call from any thread.
+
+    /// Which implementation a backend uses.
+    public enum Kind: String, Sendable {
+        case blas
+        case portable
+    }
+
     /// Human-readable name, e.g. "OpenBLAS (libopenblas.so.0)" or "Swift (portable, 2 threads)".
     public let name: String
+    public let kind: Kind
     private let gemmImpl: GEMMFunction
 
     typealias GEMMFunction = (_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int,
@@ -11,19 +35,81 @@ public final class ComputeBackend: @unchecked Sendable {
                               _ b: UnsafePointer<Float>, _ ldb: Int,
                               _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
 
-    init(name: String, gemm: @escaping GEMMFunction) {
+    init(name: String, kind: Kind, gemm: @escaping GEMMFunction) {
         self.name = name
+        self.kind = kind
         self.gemmImpl = gemm
     }
 
-    /// The backend chosen at start-up.
-    public static let current: ComputeBackend = portable
+    /// The backend chosen at start-up (see the type's documentation for `SEMHASH_BACKEND`).
+    public static let current: ComputeBackend = {
+        do {
+            return try selected(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("warning: \(error); using \(portable.name)\n".utf8))
+            return portable
+        }
+    }()
 
     /// The portable Swift kernel, always available.
-    public static let portable = ComputeBackend(name: "Swift (portable)", gemm: naiveGEMM)
+    public static let portable = ComputeBackend(
+        name: "Swift (portable, \(ParallelExecution.threadCount) thread\(ParallelExecution.threadCount == 1 ? "" : "s"))",
+        kind: .portable, gemm: PortableGEMM.gemm)
 
+    /// The BLAS library found at run time, or nil when none of `libopenblas.so.0`, `libblas.so.3`
+    /// (Accelerate on macOS) loads.
+    public static let blas: ComputeBackend? = {
+        let threads = ProcessInfo.processInfo.environment["SEMHASH_THREADS"] != nil ? ParallelExecution.threadCount : nil
+        guard let library = BLASLibrary.load(threadCount: threads) else { return nil }
+        return ComputeBackend(name: library.displayName, kind: .blas) { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+            library.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
+    }()
+
+    /// The backend that `environment["SEMHASH_BACKEND"]` asks for: unset or empty → BLAS if found,
+    /// else portable; `swift`/`portable` → portable; `blas` → BLAS or an error.
+    public static func selected(environment: [String: String]) throws -> ComputeBackend {
+        let request = environment["SEMHASH_BACKEND"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        switch request {
+        case "":
+            return blas ?? portable
+        case "swift", "portable":
+            return portable
+        case "blas":
+            guard let blas else {
+                throw ComputeBackendError.blasUnavailable(tried: BLASLibrary.candidatePaths)
+            }
+            return blas
+        default:
+            throw ComputeBackendError.unknownBackend(request)
+        }
+    }
+
+    /// C ← α·op(A)·op(B) + β·C on this backend.
+    public func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+                     alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let kb = transposeB ? b.columns : b.rows
+        let n = transposeB ? b.rows : b.columns
+        precondition(k == kb, "gemm: inner dimensions differ (\(k) vs \(kb))")
+        precondition(c.rows == m && c.columns == n, "gemm: output is \(c.rows)×\(c.columns), expected \(m)×\(n)")
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+             a: a.storage, lda: a.columns, b: b.storage, ldb: b.columns, beta: beta, c: &c.storage, ldc: c.columns)
+    }
+
+    /// Array form used by `LinearAlgebra`; shapes are checked by the caller. Empty products
+    /// return before any buffer's (possibly nil) base address is used.
     func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
               a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float, c: inout [Float], ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // Nothing to multiply; BLAS would also reject the zero leading dimensions.
+            c.withUnsafeMutableBufferPointer { cp in
+                PortableGEMM.scaleOutput(cp.baseAddress!, rows: m, columns: n, ldc: ldc, by: beta)
+            }
+            return
+        }
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
@@ -35,19 +121,17 @@ public final class ComputeBackend: @unchecked Sendable {
     }
 }
 
-/// Reference triple loop; correct, slow. Replaced by a blocked multi-threaded kernel.
-private func naiveGEMM(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-                       _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                       _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-    for i in 0..<m {
-        for j in 0..<n {
-            var s: Float = 0
-            for p in 0..<k {
-                let x = ta ? a[p * lda + i] : a[i * lda + p]
-                let y = tb ? b[j * ldb + p] : b[p * ldb + j]
-                s += x * y
-            }
-            c[i * ldc + j] = alpha * s + (beta == 0 ? 0 : beta * c[i * ldc + j])
+/// Why the requested compute backend cannot be used.
+public enum ComputeBackendError: Error, CustomStringConvertible, Equatable {
+    case blasUnavailable(tried: [String])
+    case unknownBackend(String)
+
+    public var description: String {
+        switch self {
+        case .blasUnavailable(let tried):
+            return "SEMHASH_BACKEND=blas, but no BLAS library could be loaded (tried \(tried.joined(separator: ", ")))"
+        case .unknownBackend(let value):
+            return "SEMHASH_BACKEND='\(value)' is not one of 'blas', 'swift'"
         }
     }
 }

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A CBLAS library opened at run time with `dlopen`, so the package builds and runs without one.
+///
+/// Computes, through the library's `cblas_sgemm` in row-major order,
+/// ```
+/// C ← α·op(A)·op(B) + β·C        op(X) = X or Xᵀ,  A: m×k, B: k×n, C: m×n after op
+/// ```
+///
+/// ```swift
+/// if let blas = BLASLibrary.load() {
+///     print(blas.displayName)     // "OpenBLAS (libopenblas.so.0)"
+/// }
+/// ```
+final class BLASLibrary: @unchecked Sendable {
+    // Immutable after init; the C function itself is thread-safe, hence @unchecked Sendable.
+
+    /// `cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)`; the
+    /// enums are C `int`s, and LP64 OpenBLAS/reference BLAS use 32-bit integer dimensions.
+    typealias SGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32,
+                                      Float, UnsafePointer<Float>?, Int32,
+                                      UnsafePointer<Float>?, Int32,
+                                      Float, UnsafeMutablePointer<Float>?, Int32) -> Void
+    typealias SetThreadCount = @convention(c) (Int32) -> Void
+
+    private static let rowMajor: Int32 = 101
+    private static let noTranspose: Int32 = 111
+    private static let transpose: Int32 = 112
+
+    /// The libraries tried, in order of preference.
+    static var candidatePaths: [String] {
+        #if os(macOS)
+        return ["/System/Library/Frameworks/Accelerate.framework/Accelerate", "libopenblas.dylib", "libblas.dylib"]
+        #else
+        return ["libopenblas.so.0", "libblas.so.3"]
+        #endif
+    }
+
+    let path: String
+    /// "OpenBLAS (libopenblas.so.0)", "Accelerate (…)" or "BLAS (libblas.so.3)".
+    let displayName: String
+    private let sgemm: SGEMM
+
+    private init(path: String, displayName: String, sgemm: @escaping SGEMM) {
+        self.path = path
+        self.displayName = displayName
+        self.sgemm = sgemm
+    }
+
+    /// The first candidate library that opens and exports `cblas_sgemm`, or nil. The handle stays
+    /// open for the life of the process (the function pointer must stay valid).
+    static func load(threadCount: Int? = nil) -> BLASLibrary? {
+        for path in candidatePaths {
+            guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else { continue }
+            guard let symbol = dlsym(handle, "cblas_sgemm") else {
+                dlclose(handle)
+                continue
+            }
+            let isOpenBLAS = dlsym(handle, "openblas_get_config") != nil
+            if isOpenBLAS, let threadCount, let setter = dlsym(handle, "openblas_set_num_threads") {
+                unsafeBitCast(setter, to: SetThreadCount.self)(Int32(clamping: threadCount))
+            }
+            let shortName = path.split(separator: "/").last.map(String.init) ?? path
+            let family = isOpenBLAS ? "OpenBLAS" : (path.contains("Accelerate") ? "Accelerate" : "BLAS")
+            return BLASLibrary(path: path, displayName: "\(family) (\(shortName))",
+                               sgemm: unsafeBitCast(symbol, to: SGEMM.self))
+        }
+        return nil
+    }
+
+    /// C ← α·op(A)·op(B) + β·C in row-major storage. Callers have checked the shapes; empty
+    /// problems never reach the library (it rejects leading dimensions of 0).
+    func gemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+              _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+              _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        precondition(m <= Int32.max && n <= Int32.max && k <= Int32.max && lda <= Int32.max
+                     && ldb <= Int32.max && ldc <= Int32.max, "BLAS gemm: dimensions exceed 32-bit BLAS integers")
+        sgemm(Self.rowMajor,
+              transposeA ? Self.transpose : Self.noTranspose,
+              transposeB ? Self.transpose : Self.noTranspose,
+              Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

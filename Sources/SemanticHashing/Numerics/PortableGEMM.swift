@@ -1,0 +1,249 @@
+/// Single-precision matrix product in portable Swift: cache-blocked, operands packed into
+/// contiguous panels, a 6×8 SIMD register tile as the inner kernel, and tiles of C spread over
+/// threads with `parallelFor`.
+///
+/// ```
+/// C ← α·op(A)·op(B) + β·C        op(X) = X or Xᵀ;  op(A): m×k, op(B): k×n, C: m×n (row-major)
+/// β = 0 overwrites C (NaN or garbage in C does not leak into the result), as in BLAS.
+/// ```
+///
+/// ```swift
+/// a.withUnsafeBufferPointer { … PortableGEMM.gemm(false, true, m, n, k, 1, ap, k, bp, k, 0, cp, n) }
+/// ```
+/// Model code reaches this through `LinearAlgebra.gemm` / `ComputeBackend.portable`.
+enum PortableGEMM {
+    /// Register tile: 6 rows × 8 columns = 6 `SIMD8<Float>` accumulators. With the default
+    /// x86-64 target (SSE2, 16 xmm registers) that is 12 accumulator registers + 2 for the B row
+    /// + 1 for the broadcast A element, so nothing spills; wider tiles would.
+    static let tileRows = 6
+    static let tileColumns = 8
+    /// Depth of one packed block: a 8×256 B micro-panel (8 KB) stays in L1.
+    static let blockDepth = 256
+    /// Rows of A packed at once: 96×256 floats = 96 KB, sized for L2.
+    static let blockRows = 96
+    /// Columns of B packed at once: 256×2048 floats = 2 MB, sized for L3.
+    static let blockColumns = 2048
+    /// Below this many multiply-adds a single thread is faster than dispatching.
+    static let parallelThreshold = 1 << 17
+
+    static func gemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                     _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 || alpha == 0 {
+            scaleOutput(c, rows: m, columns: n, ldc: ldc, by: beta)
+            return
+        }
+        let operands = Operands(transposeA: transposeA, transposeB: transposeB, k: k, alpha: alpha,
+                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        let threads = ParallelExecution.threadCount
+        let serial = m * n * k < parallelThreshold || threads == 1
+        let grid = serial ? (rows: 1, columns: 1) : taskGrid(m: m, n: n, tasks: threads)
+        parallelFor(grid.rows * grid.columns, serial: serial) { task in
+            let rowRange = ParallelExecution.chunk(task / grid.columns, of: grid.rows, total: m, granularity: tileRows)
+            let columnRange = ParallelExecution.chunk(task % grid.columns, of: grid.columns, total: n,
+                                                      granularity: tileColumns)
+            if !rowRange.isEmpty && !columnRange.isEmpty {
+                computeTile(operands, rows: rowRange, columns: columnRange)
+            }
+        }
+    }
+
+    /// The pointers and scalars of one call, passed to each task.
+    private struct Operands {
+        let transposeA: Bool, transposeB: Bool
+        let k: Int
+        let alpha: Float
+        let a: UnsafePointer<Float>, lda: Int
+        let b: UnsafePointer<Float>, ldb: Int
+        let beta: Float
+        let c: UnsafeMutablePointer<Float>, ldc: Int
+    }
+
+    /// Splits C into rows×columns tasks (product = `tasks`) so that the tasks' register-tile
+    /// counts are as even as possible; ties go to splitting columns, whose B panels are the
+    /// larger operand to pack.
+    private static func taskGrid(m: Int, n: Int, tasks: Int) -> (rows: Int, columns: Int) {
+        let rowTiles = (m + tileRows - 1) / tileRows
+        let columnTiles = (n + tileColumns - 1) / tileColumns
+        func balance(_ units: Int, _ parts: Int) -> Double {
+            Double(units) / Double(parts * ((units + parts - 1) / parts))
+        }
+        var best = (rows: 1, columns: tasks), bestScore = -1.0
+        for rowParts in 1...tasks where tasks % rowParts == 0 {
+            let columnParts = tasks / rowParts
+            let score = balance(rowTiles, rowParts) * balance(columnTiles, columnParts)
+            if score > bestScore + 1e-9 || (abs(score - bestScore) <= 1e-9 && columnParts > best.columns) {
+                best = (rowParts, columnParts)
+                bestScore = score
+            }
+        }
+        return best
+    }
+
+    /// C[rows, columns] ← α·op(A)[rows, :]·op(B)[:, columns] + β·C[rows, columns], single-threaded.
+    private static func computeTile(_ o: Operands, rows: Range<Int>, columns: Range<Int>) {
+        let depthCap = min(blockDepth, o.k)
+        let rowCap = min(blockRows, roundUp(rows.count, tileRows))
+        let columnCap = min(blockColumns, roundUp(columns.count, tileColumns))
+        // 64-byte alignment keeps every SIMD8 load inside one cache line.
+        let packedA = UnsafeMutablePointer<Float>(
+            UnsafeMutableRawPointer.allocate(byteCount: rowCap * depthCap * 4, alignment: 64)
+                .bindMemory(to: Float.self, capacity: rowCap * depthCap))
+        let packedB = UnsafeMutablePointer<Float>(
+            UnsafeMutableRawPointer.allocate(byteCount: columnCap * depthCap * 4, alignment: 64)
+                .bindMemory(to: Float.self, capacity: columnCap * depthCap))
+        defer {
+            UnsafeMutableRawPointer(packedA).deallocate()
+            UnsafeMutableRawPointer(packedB).deallocate()
+        }
+        for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: blockColumns) {
+            let width = min(blockColumns, columns.upperBound - j0)
+            for p0 in stride(from: 0, to: o.k, by: blockDepth) {
+                let depth = min(blockDepth, o.k - p0)
+                // Later depth blocks add onto what the first one wrote.
+                let beta = p0 == 0 ? o.beta : 1
+                packB(o, depth: p0..<(p0 + depth), columns: j0..<(j0 + width), into: packedB)
+                for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                    let height = min(blockRows, rows.upperBound - i0)
+                    packA(o, rows: i0..<(i0 + height), depth: p0..<(p0 + depth), into: packedA)
+                    for jt in stride(from: 0, to: width, by: tileColumns) {
+                        let panelB = packedB + jt * depth
+                        for it in stride(from: 0, to: height, by: tileRows) {
+                            microKernel(depth: depth, a: packedA + it * depth, b: panelB,
+                                        c: o.c + (i0 + it) * o.ldc + j0 + jt, ldc: o.ldc,
+                                        rows: min(tileRows, height - it), columns: min(tileColumns, width - jt),
+                                        alpha: o.alpha, beta: beta)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packs op(A)[rows, depth] as consecutive strips of `tileRows` rows; within a strip, the
+    /// `tileRows` values of each depth index are adjacent. Rows past the end are zero.
+    private static func packA(_ o: Operands, rows: Range<Int>, depth: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        let kc = depth.count
+        var dst = out
+        for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: tileRows) {
+            let valid = min(tileRows, rows.upperBound - i0)
+            if o.transposeA {
+                // op(A)[i, p] = A[p, i]: each depth index reads `valid` adjacent floats.
+                for p in 0..<kc {
+                    let src = o.a + (depth.lowerBound + p) * o.lda + i0
+                    let d = dst + p * tileRows
+                    for r in 0..<valid { d[r] = src[r] }
+                    for r in valid..<tileRows { d[r] = 0 }
+                }
+            } else {
+                for r in 0..<tileRows {
+                    if r < valid {
+                        let src = o.a + (i0 + r) * o.lda + depth.lowerBound
+                        for p in 0..<kc { dst[p * tileRows + r] = src[p] }
+                    } else {
+                        for p in 0..<kc { dst[p * tileRows + r] = 0 }
+                    }
+                }
+            }
+            dst += tileRows * kc
+        }
+    }
+
+    /// Packs op(B)[depth, columns] as consecutive strips of `tileColumns` columns; within a strip,
+    /// the `tileColumns` values of each depth index are adjacent. Columns past the end are zero.
+    private static func packB(_ o: Operands, depth: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        let kc = depth.count
+        var dst = out
+        for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: tileColumns) {
+            let valid = min(tileColumns, columns.upperBound - j0)
+            if o.transposeB {
+                // op(B)[p, j] = B[j, p]: each column of the strip is a contiguous run of B's row j.
+                for q in 0..<tileColumns {
+                    if q < valid {
+                        let src = o.b + (j0 + q) * o.ldb + depth.lowerBound
+                        for p in 0..<kc { dst[p * tileColumns + q] = src[p] }
+                    } else {
+                        for p in 0..<kc { dst[p * tileColumns + q] = 0 }
+                    }
+                }
+            } else if valid == tileColumns {
+                for p in 0..<kc {
+                    let row = UnsafeRawPointer(o.b + (depth.lowerBound + p) * o.ldb + j0).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(dst + p * tileColumns).storeBytes(of: row, as: SIMD8<Float>.self)
+                }
+            } else {
+                for p in 0..<kc {
+                    let src = o.b + (depth.lowerBound + p) * o.ldb + j0
+                    let d = dst + p * tileColumns
+                    for q in 0..<valid { d[q] = src[q] }
+                    for q in valid..<tileColumns { d[q] = 0 }
+                }
+            }
+            dst += tileColumns * kc
+        }
+    }
+
+    /// C[0..<rows, 0..<columns] ← α·(Ã·B̃) + β·C for one packed 6×depth strip Ã and depth×8 strip B̃.
+    @inline(__always)
+    private static func microKernel(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int,
+                                    alpha: Float, beta: Float) {
+        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+        var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+        var ap = a
+        var bp = UnsafeRawPointer(b)
+        for _ in 0..<depth {
+            let bRow = bp.loadUnaligned(as: SIMD8<Float>.self)
+            c0 += SIMD8(repeating: ap[0]) * bRow
+            c1 += SIMD8(repeating: ap[1]) * bRow
+            c2 += SIMD8(repeating: ap[2]) * bRow
+            c3 += SIMD8(repeating: ap[3]) * bRow
+            c4 += SIMD8(repeating: ap[4]) * bRow
+            c5 += SIMD8(repeating: ap[5]) * bRow
+            ap += 6
+            bp += 32
+        }
+        if rows == tileRows && columns == tileColumns {
+            storeRow(c0, c, alpha, beta); storeRow(c1, c + ldc, alpha, beta)
+            storeRow(c2, c + 2 * ldc, alpha, beta); storeRow(c3, c + 3 * ldc, alpha, beta)
+            storeRow(c4, c + 4 * ldc, alpha, beta); storeRow(c5, c + 5 * ldc, alpha, beta)
+        } else {
+            let tile = (c0, c1, c2, c3, c4, c5)
+            withUnsafeBytes(of: tile) { raw in
+                let values = raw.bindMemory(to: Float.self)
+                for r in 0..<rows {
+                    let out = c + r * ldc
+                    for q in 0..<columns {
+                        let product = alpha * values[r * tileColumns + q]
+                        out[q] = beta == 0 ? product : product + beta * out[q]
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func storeRow(_ accumulator: SIMD8<Float>, _ out: UnsafeMutablePointer<Float>, _ alpha: Float, _ beta: Float) {
+        let raw = UnsafeMutableRawPointer(out)
+        var value = alpha == 1 ? accumulator : alpha * accumulator
+        if beta != 0 {
+            let old = UnsafeRawPointer(raw).loadUnaligned(as: SIMD8<Float>.self)
+            value += beta == 1 ? old : beta * old
+        }
+        raw.storeBytes(of: value, as: SIMD8<Float>.self)
+    }
+
+    /// C ← β·C (β = 0 writes zeros, clearing NaNs) for the degenerate k = 0 or α = 0 products.
+    static func scaleOutput(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ldc: Int, by beta: Float) {
+        if beta == 1 { return }
+        for i in 0..<rows {
+            let row = c + i * ldc
+            for j in 0..<columns { row[j] = beta == 0 ? 0 : beta * row[j] }
+        }
+    }
+
+    private static func roundUp(_ value: Int, _ multiple: Int) -> Int {
+        (value + multiple - 1) / multiple * multiple
+    }
+}

@@ -5,6 +5,7 @@ let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(C
 
 let commands: [Command] = [
     trainCommand,
+    encodeCommand,
     DatasetsCommand.info(),
 ]
 

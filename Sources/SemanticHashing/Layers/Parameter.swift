@@ -14,12 +14,16 @@ public final class Parameter: @unchecked Sendable {
         self.gradient = Matrix(rows: value.rows, columns: value.columns)
     }
 
-    /// Sets the dense gradient to zero and forgets any row-sparse one.
+    /// Sets the gradient to zero. A row-sparse gradient is simply dropped: its dense twin was never
+    /// written, and clearing a 10 000 × 500 matrix every step would cost more than the step's products.
     public func zeroGradient() {
-        gradient.storage.withUnsafeMutableBufferPointer { g in
-            for i in g.indices { g[i] = 0 }
+        if rowSparseGradient != nil {
+            rowSparseGradient = nil
+            return
         }
-        rowSparseGradient = nil
+        gradient.storage.withUnsafeMutableBufferPointer { g in
+            g.update(repeating: 0)
+        }
     }
 }
 

@@ -18,49 +18,58 @@ public enum ReconstructionLoss {
     static let clipFloor: Float = 1e-7
 
     /// `logits` n×D decoder outputs; `target` n×D non-negative weights (normalised per row here).
+    /// The gradient is computed in the logits' storage, so pass a matrix you no longer need.
     public static func distribution(logits: Matrix, target: FeatureMatrix) -> LossValue {
         precondition(logits.rows == target.rows && logits.columns == target.columns, "ReconstructionLoss: shapes differ")
         let n = logits.rows, d = logits.columns
-        var probabilities = Activations.softmaxRows(logits)
-        var total = 0.0
+        var gradient = logits
+        var rowLosses = [Double](repeating: 0, count: n)
         let scale = 1 / Float(n)
-        probabilities.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n {
-                let row = p.baseAddress! + i * d
-                // Gather this row's target entries (sparse or dense).
-                var entries: [(Int, Float)] = []
-                switch target {
-                case .sparse(let s):
-                    for k in s.rowStart[i]..<s.rowStart[i + 1] where s.values[k] != 0 {
-                        entries.append((Int(s.columnIndices[k]), s.values[k]))
+        let denseTarget: Matrix? = { if case .dense(let m) = target { return m } else { return nil } }()
+        let sparseTarget: SparseMatrix = {
+            if case .sparse(let s) = target { return s }
+            return SparseMatrix(rows: 0, columns: d, rowStart: [0], columnIndices: [], values: [])
+        }()
+        gradient.storage.withUnsafeMutableBufferPointer { buffer in
+          rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+            let base = buffer.baseAddress!
+            parallelFor(ParallelExecution.threadCount, serial: n * d < 200_000) { part in
+                var columns: [Int32] = []
+                var weights: [Float] = []
+                for i in ParallelExecution.chunk(part, of: ParallelExecution.threadCount, total: n) {
+                    let row = base + i * d
+                    columns.removeAll(keepingCapacity: true)
+                    weights.removeAll(keepingCapacity: true)
+                    if let dense = denseTarget {
+                        for j in 0..<d where dense.storage[i * d + j] != 0 { columns.append(Int32(j)); weights.append(dense.storage[i * d + j]) }
+                    } else {
+                        for k in sparseTarget.rowStart[i]..<sparseTarget.rowStart[i + 1] where sparseTarget.values[k] != 0 {
+                            columns.append(sparseTarget.columnIndices[k]); weights.append(sparseTarget.values[k])
+                        }
                     }
-                case .dense(let m):
-                    for j in 0..<d where m.storage[i * d + j] != 0 { entries.append((j, m.storage[i * d + j])) }
-                }
-                let sum = entries.reduce(Float(0)) { $0 + $1.1 }
-                if sum == 0 {
-                    for j in 0..<d { row[j] = 0 }
-                    continue
-                }
-                var unclippedMass: Float = 0
-                var rowLoss = 0.0
-                for (j, t) in entries {
-                    let x = t / sum
-                    let q = row[j]
-                    rowLoss -= Double(x) * Foundation.log(Double(max(q, clipFloor)))
-                    if q >= clipFloor { unclippedMass += x }
-                }
-                total += rowLoss
-                // Gradient: s'·x̂ everywhere, minus x on unclipped target entries. Target entries are
-                // read before their slot is overwritten (all reads of q happen above).
-                let probs = entries.map { row[$0.0] }
-                for j in 0..<d { row[j] *= unclippedMass * scale }
-                for (k, (j, t)) in entries.enumerated() where probs[k] >= clipFloor {
-                    row[j] -= t / sum * scale
+                    let sum = weights.reduce(0, +)
+                    if sum == 0 {
+                        UnsafeMutableBufferPointer(start: row, count: d).update(repeating: 0)
+                        continue
+                    }
+                    VectorMath.softmaxInPlace(row, count: d)
+                    var unclippedMass: Float = 0
+                    var loss = 0.0
+                    for k in columns.indices {
+                        let x = weights[k] / sum
+                        let q = row[Int(columns[k])]
+                        loss -= Double(x) * Foundation.log(Double(max(q, clipFloor)))
+                        if q >= clipFloor { unclippedMass += x } else { weights[k] = 0 }
+                    }
+                    rowLosses[i] = loss
+                    // ∂/∂logit = s'·x̂ everywhere, minus x on the unclipped target entries.
+                    VectorMath.scale(row, count: d, by: unclippedMass * scale)
+                    for k in columns.indices { row[Int(columns[k])] -= weights[k] / sum * scale }
                 }
             }
+          }
         }
-        return LossValue(value: Float(total / Double(n)), gradient: probabilities)
+        return LossValue(value: Float(rowLosses.reduce(0, +) / Double(n)), gradient: gradient)
     }
 
     /// `outputs` n×D decoder outputs (linear); `target` n×D raw features.

@@ -83,10 +83,10 @@ public struct ModelFile {
         encoder.outputFormatting = [.sortedKeys]
         var payload = try encoder.encode(header)
         let headerLength = UInt64(payload.count)
+        // Tensors are stored little-endian; on a big-endian host swap each value first.
         for (_, tensor) in state {
-            tensor.storage.withUnsafeBufferPointer { p in
-                for v in p { withUnsafeBytes(of: v.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
-            }
+            let littleEndian = tensor.storage.map { $0.bitPattern.littleEndian }
+            littleEndian.withUnsafeBytes { payload.append(contentsOf: $0) }
         }
         var out = Data(Self.magic)
         withUnsafeBytes(of: Self.formatVersion.littleEndian) { out.append(contentsOf: $0) }

@@ -45,7 +45,7 @@ public enum ParallelExecution {
 
     /// Splits `0..<total` into `parts` contiguous ranges whose lengths differ by at most
     /// `granularity` and (except the last) are multiples of `granularity`.
-    static func chunk(_ part: Int, of parts: Int, total: Int, granularity: Int = 1) -> Range<Int> {
+    public static func chunk(_ part: Int, of parts: Int, total: Int, granularity: Int = 1) -> Range<Int> {
         let units = (total + granularity - 1) / granularity
         let lower = min(total, (units * part / parts) * granularity)
         let upper = min(total, (units * (part + 1) / parts) * granularity)

@@ -63,8 +63,13 @@ public final class Adam: @unchecked Sendable {
             p.gradient.storage.withUnsafeBufferPointer { g in
                 firstMoments[index].withUnsafeMutableBufferPointer { m in
                     secondMoments[index].withUnsafeMutableBufferPointer { v in
-                        Self.update(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, count: w.count,
-                                    rate: rate, beta1: b1, beta2: b2, epsilon: eps)
+                        let parts = ParallelExecution.threadCount
+                        parallelFor(parts, serial: w.count < 100_000) { part in
+                            let range = ParallelExecution.chunk(part, of: parts, total: w.count, granularity: 16)
+                            Self.update(w.baseAddress! + range.lowerBound, g.baseAddress! + range.lowerBound,
+                                        m.baseAddress! + range.lowerBound, v.baseAddress! + range.lowerBound,
+                                        count: range.count, rate: rate, beta1: b1, beta2: b2, epsilon: eps)
+                        }
                     }
                 }
             }
@@ -78,10 +83,14 @@ public final class Adam: @unchecked Sendable {
             sparse.values.storage.withUnsafeBufferPointer { g in
                 firstMoments[index].withUnsafeMutableBufferPointer { m in
                     secondMoments[index].withUnsafeMutableBufferPointer { v in
-                        for (k, row) in sparse.rowIndices.enumerated() {
-                            let offset = Int(row) * width
-                            Self.update(w.baseAddress! + offset, g.baseAddress! + k * width, m.baseAddress! + offset,
-                                        v.baseAddress! + offset, count: width, rate: rate, beta1: b1, beta2: b2, epsilon: eps)
+                        let rows = sparse.rowIndices
+                        let parts = ParallelExecution.threadCount
+                        parallelFor(parts, serial: rows.count * width < 100_000) { part in
+                            for k in ParallelExecution.chunk(part, of: parts, total: rows.count) {
+                                let offset = Int(rows[k]) * width
+                                Self.update(w.baseAddress! + offset, g.baseAddress! + k * width, m.baseAddress! + offset,
+                                            v.baseAddress! + offset, count: width, rate: rate, beta1: b1, beta2: b2, epsilon: eps)
+                            }
                         }
                     }
                 }
@@ -89,16 +98,31 @@ public final class Adam: @unchecked Sendable {
         }
     }
 
+    /// The Adam update over `count` consecutive elements, 16 lanes at a time.
     @inline(__always)
     private static func update(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
                                _ v: UnsafeMutablePointer<Float>, count: Int, rate: Float, beta1: Float, beta2: Float, epsilon: Float) {
-        for i in 0..<count {
+        typealias Lanes = SIMD16<Float>
+        let width = Lanes.scalarCount
+        var i = 0
+        while i + width <= count {
+            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
+            let mi = beta1 * UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self) + (1 - beta1) * gi
+            let vi = beta2 * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + (1 - beta2) * gi * gi
+            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self) - rate * mi / (vi.squareRoot() + epsilon)
+            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
+            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
+            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: Lanes.self)
+            i += width
+        }
+        while i < count {
             let gi = g[i]
             let mi = beta1 * m[i] + (1 - beta1) * gi
             let vi = beta2 * v[i] + (1 - beta2) * gi * gi
             m[i] = mi
             v[i] = vi
             w[i] -= rate * mi / (vi.squareRoot() + epsilon)
+            i += 1
         }
     }
 }

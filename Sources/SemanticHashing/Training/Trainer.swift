@@ -53,6 +53,7 @@ public struct Trainer {
                       onBatch: (Int, Int, LossBreakdown) -> Void = { _, _, _ in },
                       onEpoch: (EpochSummary) -> Void = { _ in }) throws -> [EpochSummary] {
         try options.validate()
+        AllocatorTuning.keepLargeBlocksInHeap()
         let n = data.count
         guard n >= 2 else { throw SemanticHashingError.invalidArgument(name: "--data", reason: "needs at least 2 training items, has \(n)") }
         let adam = Adam(parameters: model.parameters, learningRate: Float(options.learningRate), lazyRowUpdates: options.lazyAdam)

@@ -1,0 +1,65 @@
+import Foundation
+import SemanticHashing
+
+let encodeCommand = Command(
+    words: ["encode"],
+    summary: "Turn the items of a dataset split into binary codes with a trained model.",
+    discussion: """
+    Writes one code per line, in item order. --format bits writes B characters '0'/'1' (bit 0
+    first); --format hex writes the same bits as hexadecimal, 4 bits a digit, bit 0 the most
+    significant bit of the first digit.
+    """,
+    options: [
+        .value("--model", "FILE", "A model written by 'semhash train'"),
+        CommonOptions.data,
+        .value("--split", "NAME", "train | val | database (train+val) | test", default: "test"),
+        .value("--format", "F", "hex | bits", default: "hex"),
+        .value("--out", "FILE", "Output file (default: standard output)"),
+    ],
+    run: { args in
+        let file = try ModelFile.read(from: try args.required("--model"))
+        let (dataset, _) = try CommonOptions.loadDataset(args, quiet: true)
+        let split: DataSplit
+        switch args.string("--split")! {
+        case "train": split = dataset.train
+        case "val", "validation":
+            guard let v = dataset.validation else { throw UsageError(description: "this dataset has no validation split") }
+            split = v
+        case "database": split = dataset.database
+        case "test": split = dataset.test
+        case let other: throw UsageError(description: "--split must be train, val, database or test, got '\(other)'")
+        }
+        guard split.features.columns == file.model.configuration.inputDimensions else {
+            throw SemanticHashingError.invalidArgument(name: "--data", reason: "has \(split.features.columns) features, the model expects \(file.model.configuration.inputDimensions)")
+        }
+        let values = file.model.codeValues(split.features)
+        let format = args.string("--format")!
+        guard format == "hex" || format == "bits" else { throw UsageError(description: "--format must be hex or bits") }
+        let text = codeLines(values, hex: format == "hex")
+        if let out = args.string("--out") {
+            try AtomicFile.write(text, to: out)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+)
+
+/// Temporary text rendering of codes until the packed code type lands.
+func codeLines(_ values: Matrix, hex: Bool) -> String {
+    var out = ""
+    for i in 0..<values.rows {
+        let bits = (0..<values.columns).map { values[i, $0] > 0 }
+        if hex {
+            var line = ""
+            for start in stride(from: 0, to: bits.count, by: 4) {
+                var digit = 0
+                for k in 0..<4 { digit = digit << 1 | ((start + k < bits.count && bits[start + k]) ? 1 : 0) }
+                line += String(digit, radix: 16)
+            }
+            out += line + "\n"
+        } else {
+            out += String(bits.map { $0 ? "1" : "0" }) + "\n"
+        }
+    }
+    return out
+}

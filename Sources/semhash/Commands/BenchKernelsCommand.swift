@@ -200,7 +200,7 @@ extension KernelBenchmark.Report {
         let root: [String: Any] = ["repeats": repeats, "threads": ParallelExecution.threadCount,
                                    "backends": backends.map(\.name), "current": ComputeBackend.current.name,
                                    "dense": denseObjects, "sparse": sparseObjects]
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -7,6 +7,7 @@ let commands: [Command] = [
     trainCommand,
     encodeCommand,
     DatasetsCommand.info(),
+    .benchKernels,
 ]
 
 exit(runCommandLine(Array(CommandLine.arguments.dropFirst()), commands: commands, version: version))

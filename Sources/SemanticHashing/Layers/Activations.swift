@@ -37,18 +37,7 @@ public enum Activations {
     /// Row-wise softmax, max-subtracted for stability.
     public static func softmaxRows(_ x: Matrix) -> Matrix {
         var y = x
-        let c = x.columns
-        y.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<x.rows {
-                let row = UnsafeMutableBufferPointer(rebasing: p[(i * c)..<((i + 1) * c)])
-                var m = -Float.infinity
-                for v in row { m = max(m, v) }
-                var s: Float = 0
-                for j in row.indices { row[j] = Foundation.exp(row[j] - m); s += row[j] }
-                let inv = 1 / s
-                for j in row.indices { row[j] *= inv }
-            }
-        }
+        VectorMath.softmaxRows(&y)
         return y
     }
 }

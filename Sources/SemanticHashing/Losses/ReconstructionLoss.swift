@@ -30,8 +30,7 @@ public enum ReconstructionLoss {
             if case .sparse(let s) = target { return s }
             return SparseMatrix(rows: 0, columns: d, rowStart: [0], columnIndices: [], values: [])
         }()
-        gradient.storage.withUnsafeMutableBufferPointer { buffer in
-          rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+        gradient.storage.withUnsafeMutableBufferPointer { buffer in rowLosses.withUnsafeMutableBufferPointer { rowLosses in
             let base = buffer.baseAddress!
             parallelFor(ParallelExecution.threadCount, serial: n * d < 200_000) { part in
                 var columns: [Int32] = []
@@ -52,7 +51,7 @@ public enum ReconstructionLoss {
                         UnsafeMutableBufferPointer(start: row, count: d).update(repeating: 0)
                         continue
                     }
-                    VectorMath.softmaxInPlace(row, count: d)
+                    VectorMath.softmaxRows(logits: UnsafeMutableBufferPointer(start: row, count: d), rows: 1, columns: d)
                     var unclippedMass: Float = 0
                     var loss = 0.0
                     for k in columns.indices {
@@ -63,12 +62,11 @@ public enum ReconstructionLoss {
                     }
                     rowLosses[i] = loss
                     // ∂/∂logit = s'·x̂ everywhere, minus x on the unclipped target entries.
-                    VectorMath.scale(row, count: d, by: unclippedMass * scale)
+                    VectorMath.scale(UnsafeMutableBufferPointer(start: row, count: d), by: unclippedMass * scale)
                     for k in columns.indices { row[Int(columns[k])] -= weights[k] / sum * scale }
                 }
             }
-          }
-        }
+        } }
         return LossValue(value: Float(rowLosses.reduce(0, +) / Double(n)), gradient: gradient)
     }
 

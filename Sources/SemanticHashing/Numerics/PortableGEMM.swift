@@ -17,10 +17,12 @@ enum PortableGEMM {
     /// + 1 for the broadcast A element, so nothing spills; wider tiles would.
     static let tileRows = 6
     static let tileColumns = 8
+    /// Each packed A element is stored this many times (one SSE register's worth).
+    static let broadcastWidth = 4
     /// Depth of one packed block: a 8×256 B micro-panel (8 KB) stays in L1.
     static let blockDepth = 256
-    /// Rows of A packed at once: 96×256 floats = 96 KB, sized for L2.
-    static let blockRows = 96
+    /// Rows of A packed at once: 72×256 floats, ×4 for the broadcast copies = 288 KB, sized for L2.
+    static let blockRows = 72
     /// Columns of B packed at once: 256×2048 floats = 2 MB, sized for L3.
     static let blockColumns = 2048
     /// Below this many multiply-adds a single thread is faster than dispatching.
@@ -87,9 +89,10 @@ enum PortableGEMM {
         let rowCap = min(blockRows, roundUp(rows.count, tileRows))
         let columnCap = min(blockColumns, roundUp(columns.count, tileColumns))
         // 64-byte alignment keeps every SIMD8 load inside one cache line.
+        let packedACount = rowCap * depthCap * broadcastWidth
         let packedA = UnsafeMutablePointer<Float>(
-            UnsafeMutableRawPointer.allocate(byteCount: rowCap * depthCap * 4, alignment: 64)
-                .bindMemory(to: Float.self, capacity: rowCap * depthCap))
+            UnsafeMutableRawPointer.allocate(byteCount: packedACount * 4, alignment: 64)
+                .bindMemory(to: Float.self, capacity: packedACount))
         let packedB = UnsafeMutablePointer<Float>(
             UnsafeMutableRawPointer.allocate(byteCount: columnCap * depthCap * 4, alignment: 64)
                 .bindMemory(to: Float.self, capacity: columnCap * depthCap))
@@ -110,7 +113,7 @@ enum PortableGEMM {
                     for jt in stride(from: 0, to: width, by: tileColumns) {
                         let panelB = packedB + jt * depth
                         for it in stride(from: 0, to: height, by: tileRows) {
-                            microKernel(depth: depth, a: packedA + it * depth, b: panelB,
+                            microKernel(depth: depth, a: packedA + it * depth * broadcastWidth, b: panelB,
                                         c: o.c + (i0 + it) * o.ldc + j0 + jt, ldc: o.ldc,
                                         rows: min(tileRows, height - it), columns: min(tileColumns, width - jt),
                                         alpha: o.alpha, beta: beta)
@@ -121,32 +124,49 @@ enum PortableGEMM {
         }
     }
 
-    /// Packs op(A)[rows, depth] as consecutive strips of `tileRows` rows; within a strip, the
-    /// `tileRows` values of each depth index are adjacent. Rows past the end are zero.
+    /// Packs op(A)[rows, depth] as consecutive strips of `tileRows` rows. Within a strip, each
+    /// depth index holds its `tileRows` values, each repeated `broadcastWidth` times, so the
+    /// micro-kernel multiplies by a plain aligned load instead of a load + shuffle per element
+    /// (shuffles compete with the multiplies for the same SSE ports). Rows past the end are zero.
     private static func packA(_ o: Operands, rows: Range<Int>, depth: Range<Int>, into out: UnsafeMutablePointer<Float>) {
         let kc = depth.count
-        var dst = out
-        for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: tileRows) {
+        let strideBytes = tileRows * broadcastWidth * 4
+        var dst = UnsafeMutableRawPointer(out)
+        @inline(__always) func put(_ value: Float, _ d: UnsafeMutableRawPointer, _ r: Int) {
+            d.storeBytes(of: SIMD4<Float>(repeating: value), toByteOffset: r * 16, as: SIMD4<Float>.self)
+        }
+        for i0 in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: tileRows) {
             let valid = min(tileRows, rows.upperBound - i0)
-            if o.transposeA {
-                // op(A)[i, p] = A[p, i]: each depth index reads `valid` adjacent floats.
+            if valid == tileRows && !o.transposeA {
+                // op(A)[i, p] = A[i, p]: six row pointers walked in step.
+                let r0 = o.a + i0 * o.lda + depth.lowerBound
+                let r1 = r0 + o.lda, r2 = r1 + o.lda, r3 = r2 + o.lda, r4 = r3 + o.lda, r5 = r4 + o.lda
+                var d = dst
                 for p in 0..<kc {
-                    let src = o.a + (depth.lowerBound + p) * o.lda + i0
-                    let d = dst + p * tileRows
-                    for r in 0..<valid { d[r] = src[r] }
-                    for r in valid..<tileRows { d[r] = 0 }
+                    put(r0[p], d, 0); put(r1[p], d, 1); put(r2[p], d, 2)
+                    put(r3[p], d, 3); put(r4[p], d, 4); put(r5[p], d, 5)
+                    d += strideBytes
+                }
+            } else if valid == tileRows {
+                // op(A)[i, p] = A[p, i]: six adjacent floats per depth index.
+                var src = o.a + depth.lowerBound * o.lda + i0
+                var d = dst
+                for _ in 0..<kc {
+                    put(src[0], d, 0); put(src[1], d, 1); put(src[2], d, 2)
+                    put(src[3], d, 3); put(src[4], d, 4); put(src[5], d, 5)
+                    src += o.lda
+                    d += strideBytes
                 }
             } else {
-                for r in 0..<tileRows {
-                    if r < valid {
-                        let src = o.a + (i0 + r) * o.lda + depth.lowerBound
-                        for p in 0..<kc { dst[p * tileRows + r] = src[p] }
-                    } else {
-                        for p in 0..<kc { dst[p * tileRows + r] = 0 }
+                for p in 0..<kc {
+                    let d = dst + p * strideBytes
+                    for r in 0..<tileRows {
+                        let i = i0 + r, q = depth.lowerBound + p
+                        put(r >= valid ? 0 : (o.transposeA ? o.a[q * o.lda + i] : o.a[i * o.lda + q]), d, r)
                     }
                 }
             }
-            dst += tileRows * kc
+            dst += strideBytes * kc
         }
     }
 
@@ -157,51 +177,63 @@ enum PortableGEMM {
         var dst = out
         for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: tileColumns) {
             let valid = min(tileColumns, columns.upperBound - j0)
-            if o.transposeB {
-                // op(B)[p, j] = B[j, p]: each column of the strip is a contiguous run of B's row j.
-                for q in 0..<tileColumns {
-                    if q < valid {
-                        let src = o.b + (j0 + q) * o.ldb + depth.lowerBound
-                        for p in 0..<kc { dst[p * tileColumns + q] = src[p] }
-                    } else {
-                        for p in 0..<kc { dst[p * tileColumns + q] = 0 }
-                    }
+            if valid == tileColumns && o.transposeB {
+                // op(B)[p, j] = B[j, p]: eight rows of B walked in step, one SIMD8 store per depth index.
+                let s0 = o.b + j0 * o.ldb + depth.lowerBound
+                let s1 = s0 + o.ldb, s2 = s1 + o.ldb, s3 = s2 + o.ldb
+                let s4 = s3 + o.ldb, s5 = s4 + o.ldb, s6 = s5 + o.ldb, s7 = s6 + o.ldb
+                for p in 0..<kc {
+                    let column = SIMD8<Float>(s0[p], s1[p], s2[p], s3[p], s4[p], s5[p], s6[p], s7[p])
+                    UnsafeMutableRawPointer(dst + p * tileColumns).storeBytes(of: column, as: SIMD8<Float>.self)
                 }
             } else if valid == tileColumns {
+                var src = UnsafeRawPointer(o.b + depth.lowerBound * o.ldb + j0)
+                let rowBytes = o.ldb * 4
                 for p in 0..<kc {
-                    let row = UnsafeRawPointer(o.b + (depth.lowerBound + p) * o.ldb + j0).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(dst + p * tileColumns).storeBytes(of: row, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(dst + p * tileColumns).storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self),
+                                                                              as: SIMD8<Float>.self)
+                    src += rowBytes
                 }
             } else {
                 for p in 0..<kc {
-                    let src = o.b + (depth.lowerBound + p) * o.ldb + j0
                     let d = dst + p * tileColumns
-                    for q in 0..<valid { d[q] = src[q] }
-                    for q in valid..<tileColumns { d[q] = 0 }
+                    for q in 0..<tileColumns {
+                        let j = j0 + q, r = depth.lowerBound + p
+                        d[q] = q >= valid ? 0 : (o.transposeB ? o.b[j * o.ldb + r] : o.b[r * o.ldb + j])
+                    }
                 }
             }
             dst += tileColumns * kc
         }
     }
 
-    /// C[0..<rows, 0..<columns] ← α·(Ã·B̃) + β·C for one packed 6×depth strip Ã and depth×8 strip B̃.
-    @inline(__always)
+    /// C[0..<rows, 0..<columns] ← α·(Ã·B̃) + β·C for one packed 6×depth strip Ã (broadcast layout)
+    /// and depth×8 strip B̃. Kept out of line so the register allocator sees only this loop.
+    @inline(never)
     private static func microKernel(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                                     c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int,
                                     alpha: Float, beta: Float) {
         var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
         var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
-        var ap = a
+        var ap = UnsafeRawPointer(a)
         var bp = UnsafeRawPointer(b)
-        for _ in 0..<depth {
-            let bRow = bp.loadUnaligned(as: SIMD8<Float>.self)
-            c0 += SIMD8(repeating: ap[0]) * bRow
-            c1 += SIMD8(repeating: ap[1]) * bRow
-            c2 += SIMD8(repeating: ap[2]) * bRow
-            c3 += SIMD8(repeating: ap[3]) * bRow
-            c4 += SIMD8(repeating: ap[4]) * bRow
-            c5 += SIMD8(repeating: ap[5]) * bRow
-            ap += 6
+        let bEnd = bp + depth * tileColumns * 4
+        // Written in SSE-register halves, with a pointer-bounded `while`: a counted `for` loop
+        // made LLVM rotate the accumulators through copies and spill half of them to the stack.
+        @inline(__always) func product(_ offset: Int, _ low: SIMD4<Float>, _ high: SIMD4<Float>) -> SIMD8<Float> {
+            let element = ap.load(fromByteOffset: offset, as: SIMD4<Float>.self)
+            return SIMD8(lowHalf: element * low, highHalf: element * high)
+        }
+        while bp < bEnd {
+            let low = bp.load(as: SIMD4<Float>.self)
+            let high = bp.load(fromByteOffset: 16, as: SIMD4<Float>.self)
+            c0 = c0 + product(0, low, high)
+            c1 = c1 + product(16, low, high)
+            c2 = c2 + product(32, low, high)
+            c3 = c3 + product(48, low, high)
+            c4 = c4 + product(64, low, high)
+            c5 = c5 + product(80, low, high)
+            ap += 96
             bp += 32
         }
         if rows == tileRows && columns == tileColumns {

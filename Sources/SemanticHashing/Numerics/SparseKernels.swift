@@ -1,18 +1,44 @@
-/// Sparse × dense kernels for bag-of-words inputs (tens of non-zeros in ~10 000 columns).
+/// Sparse × dense kernels for bag-of-words inputs (tens of non-zeros per row in ~10 000 columns),
+/// the forward and weight-gradient products of a first layer over such inputs.
+///
+/// ```
+/// sparseTimesDense:           C[i, :] = Σ_{(i, c, v) ∈ S} v · W[c, :]            (C ← S·W)
+/// sparseTransposeTimesDense:  G_W[c, :] = Σ_{(i, c, v) ∈ S} v · G[i, :]          (G_W ← Sᵀ·G)
+///                             stored only for the columns c that S uses
+/// ```
+/// Both are sums of scaled rows of a dense matrix, done by `weightedRowSum`. The terms are added
+/// in the same order as a row-by-row dense product, so results equal the densified computation
+/// up to float rounding (bit-for-bit against a plain sequential loop).
+///
+/// ```swift
+/// var hidden = Matrix(rows: s.rows, columns: w.columns)
+/// SparseKernels.sparseTimesDense(s, w, accumulate: false, into: &hidden)
+/// let gradient = SparseKernels.sparseTransposeTimesDense(s, g)   // rows = used vocabulary
+/// ```
 enum SparseKernels {
+    /// Below this many multiply-adds the kernels stay on the calling thread.
+    static let parallelThreshold = 200_000
+
     static func sparseTimesDense(_ s: SparseMatrix, _ w: Matrix, accumulate: Bool, into c: inout Matrix) {
-        let h = w.columns
-        if !accumulate { for i in c.storage.indices { c.storage[i] = 0 } }
-        s.values.withUnsafeBufferPointer { vals in
-            s.columnIndices.withUnsafeBufferPointer { cols in
-                w.storage.withUnsafeBufferPointer { wp in
-                    c.storage.withUnsafeMutableBufferPointer { cp in
-                        for i in 0..<s.rows {
-                            let out = cp.baseAddress! + i * h
-                            for k in s.rowStart[i]..<s.rowStart[i + 1] {
-                                let v = vals[k]
-                                let src = wp.baseAddress! + Int(cols[k]) * h
-                                for j in 0..<h { out[j] += v * src[j] }
+        let width = w.columns
+        let rows = s.rows
+        if rows == 0 || width == 0 { return }
+        let tasks = min(ParallelExecution.threadCount, rows)
+        let serial = s.nonZeroCount * width < parallelThreshold
+        s.rowStart.withUnsafeBufferPointer { starts in
+            s.columnIndices.withUnsafeBufferPointer { columns in
+                s.values.withUnsafeBufferPointer { values in
+                    w.storage.withUnsafeBufferPointer { source in
+                        c.storage.withUnsafeMutableBufferPointer { output in
+                            parallelFor(serial ? 1 : tasks, serial: serial) { task in
+                                for i in ParallelExecution.chunk(task, of: serial ? 1 : tasks, total: rows) {
+                                    let first = starts[i]
+                                    weightedRowSum(indices: columns.baseAddress.map { $0 + first },
+                                                   weights: values.baseAddress.map { $0 + first },
+                                                   count: starts[i + 1] - first,
+                                                   source: source.baseAddress, width: width,
+                                                   into: output.baseAddress! + i * width, accumulate: accumulate)
+                                }
                             }
                         }
                     }
@@ -22,21 +48,138 @@ enum SparseKernels {
     }
 
     static func sparseTransposeTimesDense(_ s: SparseMatrix, _ g: Matrix) -> RowSparseMatrix {
-        let h = g.columns
-        // Compact the touched columns of S into consecutive slots.
-        var slot = [Int32: Int]()
+        let width = g.columns
+        let nnz = s.nonZeroCount
+        // Counting sort of the non-zeros by column: `slotStart[t] ..< slotStart[t + 1]` are the
+        // entries of the t-th used column, in increasing row order. The per-column scratch array
+        // replaces a hash map: one pass to count, one over the columns to number the used ones
+        // (which also yields them sorted), one to place the entries.
+        var slotOfColumn = [Int32](repeating: 0, count: s.columns)
         var touched: [Int32] = []
-        for c in s.columnIndices where slot[c] == nil { slot[c] = 0; touched.append(c) }
-        touched.sort()
-        for (k, c) in touched.enumerated() { slot[c] = k }
-        var values = Matrix(rows: touched.count, columns: h)
-        for i in 0..<s.rows {
-            for k in s.rowStart[i]..<s.rowStart[i + 1] {
-                let r = slot[s.columnIndices[k]]!
-                let v = s.values[k]
-                for j in 0..<h { values.storage[r * h + j] += v * g.storage[i * h + j] }
+        var slotStart: [Int] = [0]
+        var entryRow = [Int32](repeating: 0, count: nnz)
+        var entryValue = [Float](repeating: 0, count: nnz)
+        s.columnIndices.withUnsafeBufferPointer { columns in
+            slotOfColumn.withUnsafeMutableBufferPointer { slotOf in
+                for k in 0..<nnz { slotOf[Int(columns[k])] += 1 }
+                for column in 0..<s.columns where slotOf[column] > 0 {
+                    let count = Int(slotOf[column])
+                    slotOf[column] = Int32(touched.count)
+                    touched.append(Int32(column))
+                    slotStart.append(slotStart[slotStart.count - 1] + count)
+                }
+                var next = slotStart
+                s.rowStart.withUnsafeBufferPointer { starts in
+                    s.values.withUnsafeBufferPointer { values in
+                        for i in 0..<s.rows {
+                            for k in starts[i]..<starts[i + 1] {
+                                let slot = Int(slotOf[Int(columns[k])])
+                                entryRow[next[slot]] = Int32(i)
+                                entryValue[next[slot]] = values[k]
+                                next[slot] += 1
+                            }
+                        }
+                    }
+                }
             }
         }
-        return RowSparseMatrix(fullRows: s.columns, rowIndices: touched, values: values)
+
+        let slots = touched.count
+        // Every output element is written by weightedRowSum (each used column has ≥ 1 entry), so
+        // the storage starts uninitialized rather than paying for a zero fill of up to D×H floats.
+        var storage = [Float](unsafeUninitializedCapacity: slots * width) { _, initialized in
+            initialized = slots * width
+        }
+        if slots > 0 && width > 0 {
+            let tasks = min(ParallelExecution.threadCount, slots)
+            let serial = nnz * width < parallelThreshold
+            entryRow.withUnsafeBufferPointer { rows in
+                entryValue.withUnsafeBufferPointer { values in
+                    g.storage.withUnsafeBufferPointer { source in
+                        storage.withUnsafeMutableBufferPointer { output in
+                            parallelFor(serial ? 1 : tasks, serial: serial) { task in
+                                for slot in ParallelExecution.chunk(task, of: serial ? 1 : tasks, total: slots) {
+                                    let first = slotStart[slot]
+                                    weightedRowSum(indices: rows.baseAddress! + first, weights: values.baseAddress! + first,
+                                                   count: slotStart[slot + 1] - first, source: source.baseAddress,
+                                                   width: width, into: output.baseAddress! + slot * width,
+                                                   accumulate: false)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return RowSparseMatrix(fullRows: s.columns, rowIndices: touched,
+                               values: Matrix(rows: slots, columns: width, storage: storage))
+    }
+
+    /// out[0..<width] (+)= Σ_k weights[k] · source[indices[k] · width ..< indices[k] · width + width].
+    ///
+    /// Sums four source rows per sweep over the output: each row is read front to back (a
+    /// sequential stream the hardware prefetcher follows, which matters because the rows are
+    /// scattered through a matrix larger than L2), and the output, which stays in L1, is loaded
+    /// and stored once per four rows. Terms are still added one at a time in index order.
+    /// Pointers may be nil only when `count` is 0 (empty arrays).
+    @inline(__always)
+    static func weightedRowSum(indices: UnsafePointer<Int32>?, weights: UnsafePointer<Float>?, count: Int,
+                               source: UnsafePointer<Float>?, width: Int,
+                               into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        guard count > 0, let indices, let weights, let source else {
+            if !accumulate { out.update(repeating: 0, count: width) }
+            return
+        }
+        let vectorWidth = width & ~7
+        var k = 0
+        var fresh = !accumulate
+        while k < count {
+            let group = min(4, count - k)
+            let r0 = source + Int(indices[k]) * width
+            let r1 = group > 1 ? source + Int(indices[k + 1]) * width : r0
+            let r2 = group > 2 ? source + Int(indices[k + 2]) * width : r0
+            let r3 = group > 3 ? source + Int(indices[k + 3]) * width : r0
+            let w0 = weights[k]
+            // Unused slots multiply by nothing: their terms are skipped below, not added as zero,
+            // so a group of fewer than four rows sums exactly the same terms in the same order.
+            let w1 = group > 1 ? weights[k + 1] : 0, w2 = group > 2 ? weights[k + 2] : 0
+            let w3 = group > 3 ? weights[k + 3] : 0
+            let v0 = SIMD8(repeating: w0), v1 = SIMD8(repeating: w1)
+            let v2 = SIMD8(repeating: w2), v3 = SIMD8(repeating: w3)
+            var j = 0
+            if group == 4 {
+                while j < vectorWidth {
+                    let target = UnsafeMutableRawPointer(out + j)
+                    var a = fresh ? SIMD8<Float>() : target.loadUnaligned(as: SIMD8<Float>.self)
+                    a = a + v0 * UnsafeRawPointer(r0 + j).loadUnaligned(as: SIMD8<Float>.self)
+                    a = a + v1 * UnsafeRawPointer(r1 + j).loadUnaligned(as: SIMD8<Float>.self)
+                    a = a + v2 * UnsafeRawPointer(r2 + j).loadUnaligned(as: SIMD8<Float>.self)
+                    a = a + v3 * UnsafeRawPointer(r3 + j).loadUnaligned(as: SIMD8<Float>.self)
+                    target.storeBytes(of: a, as: SIMD8<Float>.self)
+                    j += 8
+                }
+            } else {
+                while j < vectorWidth {
+                    let target = UnsafeMutableRawPointer(out + j)
+                    var a = fresh ? SIMD8<Float>() : target.loadUnaligned(as: SIMD8<Float>.self)
+                    a = a + v0 * UnsafeRawPointer(r0 + j).loadUnaligned(as: SIMD8<Float>.self)
+                    if group > 1 { a = a + v1 * UnsafeRawPointer(r1 + j).loadUnaligned(as: SIMD8<Float>.self) }
+                    if group > 2 { a = a + v2 * UnsafeRawPointer(r2 + j).loadUnaligned(as: SIMD8<Float>.self) }
+                    target.storeBytes(of: a, as: SIMD8<Float>.self)
+                    j += 8
+                }
+            }
+            while j < width {
+                var a: Float = fresh ? 0 : out[j]
+                a += w0 * r0[j]
+                if group > 1 { a += w1 * r1[j] }
+                if group > 2 { a += w2 * r2[j] }
+                if group > 3 { a += w3 * r3[j] }
+                out[j] = a
+                j += 1
+            }
+            fresh = false
+            k += group
+        }
     }
 }

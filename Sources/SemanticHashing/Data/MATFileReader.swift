@@ -180,6 +180,15 @@ public enum MATFileReader {
             t.dataStart == t.tagOffset + 4 ? t.tagOffset + 8 : t.dataStart + padded(t.size)
         }
 
+        /// The elements of an integer data element (indices, dimensions); non-integral or huge
+        /// values are malformed rather than a crash.
+        func integers(_ t: Tag) throws -> [Int] {
+            try numbers(t).map { v in
+                guard let i = Int(exactly: v), abs(i) < 1 << 40 else { throw error(t.tagOffset, "\(v) is not a valid index or size") }
+                return i
+            }
+        }
+
         /// The sub-element after `t` (elements inside a matrix are padded to 8 bytes).
         func next(after t: Tag, limit: Int) throws -> Tag {
             let offset = end(t)
@@ -201,7 +210,7 @@ public enum MATFileReader {
         let isComplex = flags & 0x0800 != 0
         let dimsTag = try c.next(after: flagsTag, limit: limit)
         guard dimsTag.type == miINT32, dimsTag.size >= 8 else { throw c.error(dimsTag.tagOffset, "matrix without dimensions") }
-        let dims = try c.numbers(dimsTag).map { Int($0) }
+        let dims = try c.integers(dimsTag)
         guard dims.allSatisfy({ $0 >= 0 }) else { throw c.error(dimsTag.tagOffset, "negative dimension \(dims)") }
         let nameTag = try c.next(after: dimsTag, limit: limit)
         guard nameTag.type == miINT8 || nameTag.type == miUINT8 || nameTag.type == miUTF8 else {
@@ -216,8 +225,8 @@ public enum MATFileReader {
         if arrayClass == mxSPARSE {
             let irTag = try c.next(after: nameTag, limit: limit)
             let jcTag = try c.next(after: irTag, limit: limit)
-            let ir = try c.numbers(irTag).map { Int($0) }
-            let jc = try c.numbers(jcTag).map { Int($0) }
+            let ir = try c.integers(irTag)
+            let jc = try c.integers(jcTag)
             guard jc.count == columns + 1, jc.first == 0 else {
                 throw c.error(jcTag.tagOffset, "sparse '\(name)': \(jc.count) column starts for \(columns) columns")
             }
@@ -259,7 +268,8 @@ public enum MATFileReader {
         let realTag = try c.next(after: nameTag, limit: limit)
         let values = try c.numbers(realTag)
         _ = isComplex  // the imaginary part, if any, follows and is ignored
-        guard values.count == rows * columns else {
+        let (cells, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, values.count == cells else {
             throw c.error(realTag.tagOffset, "'\(name)' is \(rows)×\(columns) but stores \(values.count) values")
         }
         guard values.allSatisfy({ $0.isFinite }) else { throw c.error(realTag.tagOffset, "'\(name)' holds NaN or infinite values") }

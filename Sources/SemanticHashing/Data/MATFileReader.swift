@@ -207,7 +207,6 @@ public enum MATFileReader {
         guard flagsTag.type == miUINT32, flagsTag.size == 8 else { throw c.error(t.dataStart, "matrix without array flags") }
         let flags = try c.u32(flagsTag.dataStart)
         let arrayClass = flags & 0xFF
-        let isComplex = flags & 0x0800 != 0
         let dimsTag = try c.next(after: flagsTag, limit: limit)
         guard dimsTag.type == miINT32, dimsTag.size >= 8 else { throw c.error(dimsTag.tagOffset, "matrix without dimensions") }
         let dims = try c.integers(dimsTag)
@@ -265,9 +264,9 @@ public enum MATFileReader {
             guard values.allSatisfy({ $0.isFinite }) else { throw c.error(t.tagOffset, "sparse '\(name)' holds NaN or infinite values") }
             return (name, .sparse(SparseColumns(rows: rows, columns: columns, rowIndices: rowIndices, columnStarts: jc, values: values)))
         }
+        // The real part; for complex arrays (flag 0x0800) the imaginary part follows and is ignored.
         let realTag = try c.next(after: nameTag, limit: limit)
         let values = try c.numbers(realTag)
-        _ = isComplex  // the imaginary part, if any, follows and is ignored
         let (cells, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow, values.count == cells else {
             throw c.error(realTag.tagOffset, "'\(name)' is \(rows)×\(columns) but stores \(values.count) values")

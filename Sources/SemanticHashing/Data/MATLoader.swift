@@ -140,7 +140,7 @@ public enum MATLoader {
     /// item-major features and labels.
     static func orient(features x: MATFileReader.Array, labels g: MATFileReader.Array, name: String, path: String) throws
         -> (FeatureMatrix, LabelColumn) {
-        let where_ = "\(path), variable gnd_\(name)"
+        let location = "\(path), variable gnd_\(name)"
         func matchesItems(_ n: Int) -> Bool { n == x.rows || n == x.columns }
         // Class-number vector (n×1 or 1×n).
         let items: Int
@@ -158,7 +158,7 @@ public enum MATLoader {
         } else {
             let itemsInRows = matchesItems(g.rows)
             guard itemsInRows || matchesItems(g.columns) else {
-                throw SemanticHashingError.malformedInput(location: where_, reason: "labels are \(g.rows)×\(g.columns) but '\(name)' is \(x.rows)×\(x.columns)")
+                throw SemanticHashingError.malformedInput(location: location, reason: "labels are \(g.rows)×\(g.columns) but '\(name)' is \(x.rows)×\(x.columns)")
             }
             items = itemsInRows ? g.rows : g.columns
             let width = itemsInRows ? g.columns : g.rows

@@ -44,6 +44,8 @@ final class LibSVMLoaderTests: XCTestCase {
         XCTAssertEqual(data.validation?.labels.sets, [[0, 2]])
         XCTAssertNil(data.train.reconstructionTarget)
         XCTAssertEqual(data.train.features.denseRows[1], [0, 1.5, 0, 0, 0])
+        XCTAssertEqual(data.train.texts, ["a", "b", "c"])
+        XCTAssertEqual(data.validation?.texts, ["a"])
     }
 
     func testOneBasedLabelsAndTestOption() throws {

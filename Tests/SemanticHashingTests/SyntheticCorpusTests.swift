@@ -68,7 +68,7 @@ final class SyntheticCorpusTests: XCTestCase {
             let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
             if best == Int(data.test.labels.classesOf(i).first ?? -1) { correct += 1 }
         }
-        XCTAssertGreaterThan(Double(correct) / Double(q.rows), 0.5)
+        XCTAssertGreaterThan(Double(correct) / Double(q.rows), 0.8)  // 0.907 when calibrated; chance is 0.125
     }
 
     func testDefaultGenerationIsFast() throws {

@@ -43,7 +43,7 @@ public struct DatasetSpec: Sendable, CustomStringConvertible {
         guard Self.kinds.contains(kind) else {
             throw SemanticHashingError.invalidArgument(name: "--data", reason: "unknown dataset kind '\(kind)' in '\(text)'; valid: \(Self.kinds.joined(separator: ", "))")
         }
-        if argument.isEmpty && kind != "synthetic" {
+        if argument.isEmpty && kind != "synthetic" && kind != "fashion-mnist" {  // fashion-mnist: the installed copy
             throw SemanticHashingError.invalidArgument(name: "--data", reason: "'\(kind)' needs a path, as in '\(kind):PATH'")
         }
     }

@@ -113,8 +113,13 @@ public enum LibSVMLoader {
             throw SemanticHashingError.invalidArgument(name: "libsvm validation", reason: "\(validationCount) validation rows but \(trainPath) has only \(train.count) rows")
         }
 
-        let trainAll = makeSplit(train, columns: columns, classCount: classCount, multi: multi, logValues: logValues)
-        let testSplit = makeSplit(test, columns: columns, classCount: classCount, multi: multi, logValues: logValues)
+        var trainAll = makeSplit(train, columns: columns, classCount: classCount, multi: multi, logValues: logValues)
+        var testSplit = makeSplit(test, columns: columns, classCount: classCount, multi: multi, logValues: logValues)
+        if let names = featureNames {
+            // With a vocabulary, show an item as its strongest terms (the file has no raw text).
+            trainAll.texts = termTexts(train, names: names)
+            testSplit.texts = termTexts(test, names: names)
+        }
         let cut = train.count - validationCount
         let trainSplit = validationCount == 0 ? trainAll : trainAll.gatherRows(Array(0..<cut))
         let validation = validationCount == 0 ? nil : trainAll.gatherRows(Array(cut..<train.count))
@@ -128,9 +133,18 @@ public enum LibSVMLoader {
             ("validation", validationCount == 0 ? "none" : "last \(validationCount) rows of the train file"),
         ]
         if let p = classesPath { settings.append(("class names", p)) }
-        if let p = vocabPath { settings.append(("feature names", p)) }
+        if let p = vocabPath { settings.append(("feature names", "\(p) (texts = each item's 10 strongest terms)")) }
         return Dataset(name: name, train: trainSplit, validation: validation, test: testSplit, classNames: classNames,
                        featureNames: featureNames, reconstruction: .distribution, preprocessing: .none, settings: settings)
+    }
+
+    /// Each row's up to 10 highest-valued terms, strongest first: "term term …".
+    static func termTexts(_ r: Rows, names: [String]) -> [String] {
+        (0..<r.count).map { i in
+            let range = r.rowStart[i]..<r.rowStart[i + 1]
+            let top = range.sorted { r.values[$0] > r.values[$1] || (r.values[$0] == r.values[$1] && $0 < $1) }.prefix(10)
+            return top.map { k in Int(r.columns[k]) < names.count ? names[Int(r.columns[k])] : "#\(r.columns[k])" }.joined(separator: " ")
+        }
     }
 
     /// Builds a split: features as Float, the count target for log1p files, labels.

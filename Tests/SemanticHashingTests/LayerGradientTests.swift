@@ -85,3 +85,18 @@ final class LayerGradientTests: XCTestCase {
         XCTAssertNil(p.rowSparseGradient)
     }
 }
+
+final class VectorSquareRootTests: XCTestCase {
+    func testSquareRootMatchesScalarAcrossTheNormalRange() {
+        var worst: Float = 0
+        var v: Float = 1e-37
+        while v < 1e37 {
+            let root = VectorMath.squareRoot(SIMD16(repeating: v))[3]
+            worst = max(worst, abs(root - v.squareRoot()) / v.squareRoot())
+            v *= 1.013
+        }
+        XCTAssertLessThan(worst, 3e-7)
+        XCTAssertEqual(VectorMath.squareRoot(SIMD16(repeating: 0))[0], 0)
+        XCTAssertEqual(VectorMath.squareRoot(SIMD16(repeating: -1))[0], 0)
+    }
+}

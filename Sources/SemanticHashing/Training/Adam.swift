@@ -109,7 +109,7 @@ public final class Adam: @unchecked Sendable {
             let gi = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
             let mi = beta1 * UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self) + (1 - beta1) * gi
             let vi = beta2 * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + (1 - beta2) * gi * gi
-            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self) - rate * mi / (vi.squareRoot() + epsilon)
+            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self) - rate * mi / (VectorMath.squareRoot(vi) + epsilon)
             UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
             UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
             UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: Lanes.self)

@@ -84,18 +84,22 @@ enum TextDatasetBuilder {
                        preprocessing: .text(vectorizer), settings: info)
     }
 
-    /// `text` with runs of white space collapsed, cut to about `limit` characters.
+    /// `text` with runs of white space collapsed, cut to about `limit` code points.
     static func displayText(_ text: some StringProtocol, limit: Int = 200) -> String {
-        var out = ""
+        // Scalars with an ASCII fast path: Character properties cost ~100 ns each, which showed
+        // up as a tenth of the 20 Newsgroups load time.
+        var out = String.UnicodeScalarView()
         var length = 0
         var pendingSpace = false
-        for ch in text {
-            if ch.isWhitespace { pendingSpace = length > 0; continue }
+        for scalar in text.unicodeScalars {
+            let blank = scalar.isASCII ? (scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D))
+                                       : scalar.properties.isWhitespace
+            if blank { pendingSpace = length > 0; continue }
             if length >= limit { out.append("…"); break }
             if pendingSpace { out.append(" "); pendingSpace = false; length += 1 }
-            out.append(ch)
+            out.append(scalar)
             length += 1
         }
-        return out
+        return String(out)
     }
 }

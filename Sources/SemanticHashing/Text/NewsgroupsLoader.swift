@@ -29,12 +29,12 @@ public enum NewsgroupsLoader {
         opts.apply(to: &settings)
         let trainDir = (directory as NSString).appendingPathComponent("20news-bydate-train")
         let testDir = (directory as NSString).appendingPathComponent("20news-bydate-test")
-        let groups = try subdirectories(of: trainDir)
+        let groups = try CorpusFolder.subdirectories(of: trainDir)
         guard !groups.isEmpty else {
             throw SemanticHashingError.malformedInput(location: trainDir, reason: "no newsgroup folders")
         }
         let classIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
-        for g in try subdirectories(of: testDir) where classIndex[g] == nil {
+        for g in try CorpusFolder.subdirectories(of: testDir) where classIndex[g] == nil {
             throw SemanticHashingError.malformedInput(location: (testDir as NSString).appendingPathComponent(g),
                                                       reason: "group '\(g)' has no folder in \(trainDir)")
         }
@@ -44,7 +44,7 @@ public enum NewsgroupsLoader {
         guard trainCount > 0 else {
             throw SemanticHashingError.malformedInput(location: trainDir, reason: "no posts")
         }
-        documents += try readPosts(in: testDir, groups: try subdirectories(of: testDir).sorted { classIndex[$0]! < classIndex[$1]! },
+        documents += try readPosts(in: testDir, groups: try CorpusFolder.subdirectories(of: testDir).sorted { classIndex[$0]! < classIndex[$1]! },
                                    classIndex: classIndex)
         let partition = SeededPartition(count: trainCount, seed: opts.seed)
         return try TextDatasetBuilder.build(
@@ -56,50 +56,11 @@ public enum NewsgroupsLoader {
                              ("seed", "\(opts.seed)")])
     }
 
-    /// Sorted names of the visible sub-folders of `path`.
-    static func subdirectories(of path: String) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SemanticHashingError.io(path: path, reason: "no such directory")
-        }
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
-            throw SemanticHashingError.io(path: path, reason: "cannot list directory (\(error.localizedDescription))")
-        }
-        return names.filter { name in
-            var dir: ObjCBool = false
-            return !name.hasPrefix(".")
-                && FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(name), isDirectory: &dir)
-                && dir.boolValue
-        }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
-
-    /// Visible regular files of `path`, numeric names in numeric order (then the others by name).
-    static func files(in path: String) throws -> [String] {
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
-            throw SemanticHashingError.io(path: path, reason: "cannot list directory (\(error.localizedDescription))")
-        }
-        return names.filter { name in
-            var dir: ObjCBool = false
-            return !name.hasPrefix(".")
-                && FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(name), isDirectory: &dir)
-                && !dir.boolValue
-        }.sorted { a, b in
-            switch (Int(a), Int(b)) {
-            case let (x?, y?): return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return a.utf8.lexicographicallyPrecedes(b.utf8)
-            }
-        }
-    }
-
     private static func readPosts(in dir: String, groups: [String], classIndex: [String: Int]? = nil) throws -> [LabelledDocument] {
         var out: [LabelledDocument] = []
         for (k, g) in groups.enumerated() {
             let groupDir = (dir as NSString).appendingPathComponent(g)
-            for name in try files(in: groupDir) {
+            for name in try CorpusFolder.files(in: groupDir) {
                 let path = (groupDir as NSString).appendingPathComponent(name)
                 out.append(post(try readFile(path), label: classIndex?[g] ?? k))
             }

@@ -1,6 +1,125 @@
-/// Placeholder until this loader is written.
+import Foundation
+
+/// Loads a user's own labelled documents and vectorises them with the Snippets recipe
+/// (`TextVectorizerSettings.snippets`: WordNet lemmas, stop words, 1–3-grams, max df 0.8, 10 000
+/// terms, log(1 + tf) input, tf reconstruction target).
+///
+/// Sources:
+/// - `text:DIR` — one document per file, its class the name of the sub-folder it is in
+///   (`DIR/<class>/<file>`). If `DIR/train` and `DIR/test` both exist, they hold the class folders of
+///   the two splits and a seeded ⌊n/10⌋ of the training documents is the validation part; otherwise
+///   all documents are split 80/10/10 into train/validation/test (`SeededPartition`). Hidden files
+///   and folders are skipped; files are taken in `CorpusFolder.files` order (numeric names first).
+/// - `text:FILE` — one document per line with the label as the last token (`LabelledLineFile`
+///   rules), split 80/10/10.
+///
+/// Classes are sorted alphabetically. Files must be UTF-8; an empty document file, a class folder
+/// without documents, or a test class unknown to training is an error naming the path.
+///
+/// Options: `seed` (default 20), `lemmatizer=wordnet|porter2|none`, `features=N`, `ngrams=1..3`.
+///
+/// ```swift
+/// let data = try TextCorpusLoader.load(path: "my-corpus", options: ["ngrams": "1..2"])
+/// ```
 public enum TextCorpusLoader {
     public static func load(path: String, options: [String: String]) throws -> Dataset {
-        throw SemanticHashingError.invalidArgument(name: "--data", reason: "the TextCorpusLoader loader is not written yet")
+        let opts = try TextLoaderOptions(options, loader: "text")
+        var settings = TextVectorizerSettings.snippets
+        opts.apply(to: &settings)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SemanticHashingError.io(path: path, reason: "no such file or directory")
+        }
+        let loaderSettings: [(key: String, value: String)]
+        var documents: [LabelledDocument] = []
+        let classNames: [String]
+        let partition: (train: [Int], validation: [Int], test: [Int])
+
+        if isDirectory.boolValue {
+            let trainDir = (path as NSString).appendingPathComponent("train")
+            let testDir = (path as NSString).appendingPathComponent("test")
+            if isFolder(trainDir) && isFolder(testDir) {
+                classNames = try CorpusFolder.subdirectories(of: trainDir)
+                let index = try classIndex(classNames, in: trainDir)
+                documents = try readClassFolders(trainDir, classNames: classNames, index: index)
+                let trainCount = documents.count
+                for c in try CorpusFolder.subdirectories(of: testDir) where index[c] == nil {
+                    throw SemanticHashingError.malformedInput(location: (testDir as NSString).appendingPathComponent(c),
+                                                              reason: "class '\(c)' has no folder in \(trainDir)")
+                }
+                documents += try readClassFolders(testDir, classNames: try CorpusFolder.subdirectories(of: testDir), index: index)
+                let p = SeededPartition(count: trainCount, seed: opts.seed)
+                partition = (p.train, p.validation, Array(trainCount..<documents.count))
+                loaderSettings = [("layout", "DIR/train/<class>/<file>, DIR/test/<class>/<file>"),
+                                  ("split", "train shuffled with seed \(opts.seed): last 10 % is validation")]
+            } else {
+                classNames = try CorpusFolder.subdirectories(of: path)
+                documents = try readClassFolders(path, classNames: classNames, index: try classIndex(classNames, in: path))
+                let p = SeededPartition(count: documents.count, seed: opts.seed, holdOutTest: true)
+                partition = (p.train, p.validation, p.test)
+                loaderSettings = [("layout", "DIR/<class>/<file>"),
+                                  ("split", "shuffled with seed \(opts.seed): 80 % train, 10 % validation, 10 % test")]
+            }
+        } else {
+            let file = try LabelledLineFile(path: path)
+            classNames = Set(file.entries.map(\.label)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+            documents = file.entries.map {
+                LabelledDocument(text: $0.text, label: index[$0.label]!, display: TextDatasetBuilder.displayText($0.text))
+            }
+            let p = SeededPartition(count: documents.count, seed: opts.seed, holdOutTest: true)
+            partition = (p.train, p.validation, p.test)
+            loaderSettings = [("layout", "one document a line, label last"),
+                              ("split", "shuffled with seed \(opts.seed): 80 % train, 10 % validation, 10 % test")]
+        }
+        return try TextDatasetBuilder.build(
+            name: "text", source: path, documents: documents, train: partition.train, validation: partition.validation,
+            test: partition.test, classNames: classNames, settings: settings,
+            loaderSettings: loaderSettings + [("seed", "\(opts.seed)")])
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    private static func classIndex(_ classNames: [String], in dir: String) throws -> [String: Int] {
+        guard !classNames.isEmpty else {
+            throw SemanticHashingError.malformedInput(location: dir, reason: "no class folders (expected <class>/<file> inside)")
+        }
+        return Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+    }
+
+    private static func readClassFolders(_ dir: String, classNames: [String], index: [String: Int]) throws -> [LabelledDocument] {
+        var out: [LabelledDocument] = []
+        for c in classNames {
+            let folder = (dir as NSString).appendingPathComponent(c)
+            let names = try CorpusFolder.files(in: folder)
+            guard !names.isEmpty else {
+                throw SemanticHashingError.malformedInput(location: folder, reason: "class folder holds no documents")
+            }
+            for name in names {
+                let file = (folder as NSString).appendingPathComponent(name)
+                let text = try utf8Text(try readFile(file), path: file)
+                guard text.contains(where: { !$0.isWhitespace }) else {
+                    throw SemanticHashingError.malformedInput(location: file, reason: "empty document")
+                }
+                out.append(LabelledDocument(text: text, label: index[c]!, display: TextDatasetBuilder.displayText(text)))
+            }
+        }
+        return out
+    }
+
+    /// Decodes UTF-8 strictly; on failure names the first line holding an invalid byte sequence.
+    static func utf8Text(_ data: Data, path: String) throws -> String {
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        let bytes = [UInt8](data)
+        var line = 1, start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+            if String(validating: bytes[start..<i], as: UTF8.self) == nil { break }
+            line += 1
+            start = i + 1
+        }
+        throw SemanticHashingError.malformedInput(location: "\(path):\(line)", reason: "not valid UTF-8")
     }
 }

@@ -1,0 +1,108 @@
+/// Every choice of a `TextVectorizer`, stored with it so new text is processed exactly as in training.
+///
+/// A document becomes terms in this order (scikit-learn's `CountVectorizer` with a custom tokenizer):
+/// 1. lower-case (`lowercase`), split into tokens by `tokenPattern`;
+/// 2. strip `stripCharacters` from both ends of each token, lemmatise it (`lemmatizer`), keep it when it
+///    has at least `minTokenLength` code points and (with `dropLeadingDigit`) does not start with a digit;
+/// 3. remove English stop words (`removeStopWords`, `EnglishStopWords`);
+/// 4. form the n-grams for n in `ngramMin...ngramMax` from the remaining tokens, joined by one space.
+///
+/// Fitting keeps the terms whose document frequency is at most `maxDocumentFrequency · n` (n = fitted
+/// documents), then the `maxFeatures` best by `ranking` (ties alphabetical); columns are alphabetical.
+/// Values: `counts` (tf), `log1p` (log(1 + tf)) or `tfidf` (tf · (ln((1 + n)/(1 + df)) + 1), each row
+/// scaled to unit l2 norm).
+///
+/// ```swift
+/// var s = TextVectorizerSettings.snippets      // the paper's Snippets recipe
+/// s.maxFeatures = 5_000
+/// let v = TextVectorizer.fit(docs, settings: s)
+/// ```
+public struct TextVectorizerSettings: Codable, Sendable, Equatable {
+    /// How the vocabulary is cut to `maxFeatures` terms.
+    public enum Ranking: String, Codable, Sendable {
+        /// Total count over the fitted documents (scikit-learn's `max_features`).
+        case totalCount
+        /// Number of fitted documents containing the term (the VDSH 20 Newsgroups recipe).
+        case documentFrequency
+    }
+
+    /// The values the vectoriser outputs as encoder input.
+    public enum ValueTransform: String, Codable, Sendable {
+        case counts
+        case log1p
+        case tfidf
+    }
+
+    public var tokenPattern: TokenPattern
+    public var lowercase: Bool
+    /// Characters stripped from both ends of every token (Python's `str.strip(chars)`).
+    public var stripCharacters: String
+    public var lemmatizer: LemmatizerKind
+    public var minTokenLength: Int
+    public var dropLeadingDigit: Bool
+    public var removeStopWords: Bool
+    public var ngramMin: Int
+    public var ngramMax: Int
+    /// Fraction of fitted documents a term may occur in; 1 keeps all.
+    public var maxDocumentFrequency: Double
+    public var maxFeatures: Int
+    public var ranking: Ranking
+    public var valueTransform: ValueTransform
+
+    public init(tokenPattern: TokenPattern, lowercase: Bool = true, stripCharacters: String = "",
+                lemmatizer: LemmatizerKind = .none, minTokenLength: Int = 2, dropLeadingDigit: Bool = false,
+                removeStopWords: Bool = true, ngramMin: Int = 1, ngramMax: Int = 1, maxDocumentFrequency: Double = 1,
+                maxFeatures: Int = 10_000, ranking: Ranking = .totalCount, valueTransform: ValueTransform = .counts) {
+        self.tokenPattern = tokenPattern
+        self.lowercase = lowercase
+        self.stripCharacters = stripCharacters
+        self.lemmatizer = lemmatizer
+        self.minTokenLength = minTokenLength
+        self.dropLeadingDigit = dropLeadingDigit
+        self.removeStopWords = removeStopWords
+        self.ngramMin = ngramMin
+        self.ngramMax = ngramMax
+        self.maxDocumentFrequency = maxDocumentFrequency
+        self.maxFeatures = maxFeatures
+        self.ranking = ranking
+        self.valueTransform = valueTransform
+    }
+
+    /// The Snippets recipe of the reference (SPEC §7): WordNet noun lemmas of 3+ characters not
+    /// starting with a digit, stop words removed, 1–3-grams, max df 0.8, the 10 000 most frequent
+    /// terms, log(1 + tf).
+    public static let snippets = TextVectorizerSettings(
+        tokenPattern: .words, stripCharacters: "-_", lemmatizer: .wordnet, minTokenLength: 3,
+        dropLeadingDigit: true, ngramMin: 1, ngramMax: 3, maxDocumentFrequency: 0.8, maxFeatures: 10_000,
+        ranking: .totalCount, valueTransform: .log1p)
+
+    /// The VDSH-style 20 Newsgroups recipe: runs of 2+ ASCII letters, stop words removed, the
+    /// 10 000 terms of highest document frequency, smoothed tf-idf with l2 rows.
+    public static let newsgroups = TextVectorizerSettings(
+        tokenPattern: .asciiLetters, minTokenLength: 2, ngramMin: 1, ngramMax: 1, maxDocumentFrequency: 1,
+        maxFeatures: 10_000, ranking: .documentFrequency, valueTransform: .tfidf)
+
+    /// Human-readable lines for `datasets info`.
+    public var summary: [(key: String, value: String)] {
+        var tokens = tokenPattern == .words ? "runs of 2+ word characters" : "runs of 2+ ASCII letters"
+        if lowercase { tokens += ", lower-cased" }
+        if !stripCharacters.isEmpty { tokens += ", stripped of '\(stripCharacters)'" }
+        tokens += ", kept with ≥ \(minTokenLength) characters"
+        if dropLeadingDigit { tokens += " not starting with a digit" }
+        let values: String
+        switch valueTransform {
+        case .counts: values = "tf (raw counts)"
+        case .log1p: values = "log(1 + tf); reconstruction target tf"
+        case .tfidf: values = "tf-idf, idf = ln((1+n)/(1+df)) + 1, rows l2-normalised"
+        }
+        return [
+            ("tokens", tokens),
+            ("lemmatizer", lemmatizer.rawValue),
+            ("stop words", removeStopWords ? "scikit-learn English (318)" : "kept"),
+            ("n-grams", ngramMin == ngramMax ? "\(ngramMin)" : "\(ngramMin)–\(ngramMax)"),
+            ("max document frequency", maxDocumentFrequency >= 1 ? "none" : "\(maxDocumentFrequency)"),
+            ("max features", "\(maxFeatures) by \(ranking == .totalCount ? "total count" : "document frequency")"),
+            ("values", values),
+        ]
+    }
+}

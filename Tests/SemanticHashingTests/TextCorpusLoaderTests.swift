@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+@testable import SemanticHashing
+
+final class TextCorpusLoaderTests: XCTestCase {
+    private let options = ["lemmatizer": "none"]
+
+    /// 20 documents in two class folders.
+    private func folderFixture() throws -> String {
+        let dir = try TextFixtures.folder()
+        for i in 0..<10 {
+            try TextFixtures.write("Rockets orbit the moon; launch number \(i).\n", to: "\(dir)/space/doc\(i).txt")
+            try TextFixtures.write("Recipes with garlic and basil, dish \(i).\n", to: "\(dir)/cooking/\(i)")
+        }
+        try TextFixtures.write("ignored", to: dir + "/.hidden/x")
+        return dir
+    }
+
+    func testFolderPerClassWithSeededSplit() throws {
+        let dir = try folderFixture()
+        let data = try TextCorpusLoader.load(path: dir, options: options)
+        XCTAssertEqual(data.name, "text")
+        XCTAssertEqual(data.classNames, ["cooking", "space"])
+        XCTAssertEqual([data.train.count, data.validation?.count, data.test.count], [16, 2, 2])
+        XCTAssertTrue(Set(data.featureNames ?? []).isSuperset(of: ["rockets orbit", "garlic basil", "dish"]))
+        let p = SeededPartition(count: 20, seed: 20, holdOutTest: true)
+        // Documents are read class by class: cooking 0…9, then space doc0…doc9.
+        let expectedFirst = p.train[0] < 10 ? "Recipes with garlic and basil, dish \(p.train[0])." : "Rockets orbit the moon; launch number \(p.train[0] - 10)."
+        XCTAssertEqual(data.train.texts?.first, expectedFirst)
+        XCTAssertEqual(data.train.labels.classesOf(0).first, p.train[0] < 10 ? 0 : 1)
+        guard case .sparse? = data.train.reconstructionTarget else { return XCTFail("tf target expected") }
+    }
+
+    func testExplicitTrainAndTestFolders() throws {
+        let dir = try TextFixtures.folder()
+        for i in 0..<10 { try TextFixtures.write("alpha beta gamma \(i)", to: "\(dir)/train/greek/\(i)") }
+        for i in 0..<10 { try TextFixtures.write("uno dos tres \(i)", to: "\(dir)/train/spanish/\(i)") }
+        try TextFixtures.write("alpha beta", to: dir + "/test/greek/1")
+        let data = try TextCorpusLoader.load(path: dir, options: options.merging(["ngrams": "1..2"]) { $1 })
+        XCTAssertEqual([data.train.count, data.validation?.count, data.test.count], [18, 2, 1])
+        XCTAssertEqual(data.test.texts, ["alpha beta"])
+        XCTAssertFalse((data.featureNames ?? []).contains { $0.split(separator: " ").count > 2 })
+
+        try TextFixtures.write("hola", to: dir + "/test/catalan/1")
+        XCTAssertThrowsError(try TextCorpusLoader.load(path: dir, options: options)) { error in
+            XCTAssertEqual(TextFixtures.location(of: error), dir + "/test/catalan")
+        }
+    }
+
+    func testLabelledLinesFile() throws {
+        let dir = try TextFixtures.folder()
+        let lines = (0..<30).map { "word\($0 % 7) topic text sample \($0 % 2 == 0 ? "even" : "odd")" }
+        let file = try TextFixtures.write(lines.joined(separator: "\n"), to: dir + "/corpus.txt")
+        let data = try TextCorpusLoader.load(path: file, options: options.merging(["seed": "3", "features": "6"]) { $1 })
+        XCTAssertEqual(data.classNames, ["even", "odd"])
+        XCTAssertEqual([data.train.count, data.validation?.count, data.test.count], [24, 3, 3])
+        XCTAssertEqual(data.featureCount, 6)
+    }
+
+    func testBadInputNamesThePath() throws {
+        let dir = try folderFixture()
+        func location(_ path: String) -> String? {
+            do { _ = try TextCorpusLoader.load(path: path, options: options); return nil } catch { return TextFixtures.location(of: error) }
+        }
+        XCTAssertEqual(location(dir + "/absent"), dir + "/absent")
+
+        try TextFixtures.write(Data("fine line\nbad ".utf8) + Data([0xC3, 0x28]) + Data(" line\n".utf8), to: dir + "/space/doc3.txt")
+        XCTAssertEqual(location(dir), dir + "/space/doc3.txt:2")
+
+        try TextFixtures.write("  \n", to: dir + "/space/doc3.txt")
+        XCTAssertEqual(location(dir), dir + "/space/doc3.txt")
+
+        let empty = try TextFixtures.folder()
+        try FileManager.default.createDirectory(atPath: empty + "/nothing", withIntermediateDirectories: true)
+        XCTAssertEqual(location(empty), empty + "/nothing")
+
+        let lines = try TextFixtures.write("a b c label\nonlylabel\n", to: empty + "/lines.txt")
+        XCTAssertEqual(location(lines), lines + ":2")
+    }
+}

@@ -6,6 +6,7 @@ let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(C
 let commands: [Command] = [
     trainCommand,
     encodeCommand,
+    evaluateCommand,
     DatasetsCommand.info(),
     .benchKernels,
 ]

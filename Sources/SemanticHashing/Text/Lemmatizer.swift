@@ -1,4 +1,8 @@
 /// How a token is reduced to its base form before counting.
+///
+/// ```swift
+/// let kind = try LemmatizerKind(option: "wordnet").resolved   // .porter2 where WordNet is absent
+/// ```
 public enum LemmatizerKind: String, Codable, Sendable, CaseIterable {
     /// NLTK's WordNet noun lemmatiser (`WordNetLemmatizer`), as the Snippets reference used.
     case wordnet

@@ -1,4 +1,9 @@
 /// Which character runs of a text count as tokens.
+///
+/// ```swift
+/// Tokenizer.tokens(in: "x86_64 rocks", pattern: .words)          // ["x86_64", "rocks"]
+/// Tokenizer.tokens(in: "x86_64 rocks", pattern: .asciiLetters)   // ["rocks"]
+/// ```
 public enum TokenPattern: String, Codable, Sendable {
     /// scikit-learn's default `(?u)\b\w\w+\b`: every maximal run of two or more word characters,
     /// where a word character is, as in Python's `re` module, a letter (categories L*), a

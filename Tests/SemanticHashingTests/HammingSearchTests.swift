@@ -61,3 +61,34 @@ final class HammingSearchTests: XCTestCase {
         XCTAssertEqual(Array(hits.neighbors(of: 0)), [Neighbor(index: 4, distance: 1), Neighbor(index: 0, distance: 2), Neighbor(index: 1, distance: 2)])
     }
 }
+
+final class MultiIndexHashingTests: XCTestCase {
+    func testMatchesLinearScanAndBruteForce() {
+        let cases: [(n: Int, bits: Int, m: Int?)] = [(0, 16, nil), (1, 8, nil), (300, 16, nil), (500, 32, nil), (700, 32, 3),
+                                                     (600, 64, nil), (400, 64, 5), (300, 33, 2), (257, 128, nil), (200, 256, nil), (150, 256, 40), (50, 7, 7)]
+        for c in cases {
+            for clustered in [false, true] {
+                let seed = UInt64(c.n * 31 + c.bits)
+                let db = clustered ? clusteredCodes(count: c.n, bits: c.bits, seed: seed) : uniformCodes(count: c.n, bits: c.bits, seed: seed)
+                let queries = clustered ? clusteredCodes(count: 11, bits: c.bits, seed: seed + 7) : uniformCodes(count: 11, bits: c.bits, seed: seed + 7)
+                let mih = MultiIndexHashingIndex(codes: db, substrings: c.m, threads: 2)
+                let scan = LinearScanIndex(codes: db, threads: 1)
+                for k in [0, 1, 5, 64, c.n + 2] {
+                    let expected = BruteForceSearch.search(db, queries, k: k)
+                    XCTAssertEqual(mih.search(queries, k: k), expected, "n \(c.n) bits \(c.bits) m \(mih.substringCount) k \(k) clustered \(clustered)")
+                    XCTAssertEqual(scan.search(queries, k: k), expected)
+                }
+                for radius in [-1, 0, 1, c.bits / 5, c.bits / 3, c.bits] {
+                    XCTAssertEqual(mih.rangeSearch(queries, radius: radius), BruteForceSearch.rangeSearch(db, queries, radius: radius),
+                                   "range n \(c.n) bits \(c.bits) radius \(radius)")
+                }
+            }
+        }
+    }
+
+    func testDefaultSubstringCountFollowsThePaper() {
+        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 64, count: 1 << 20), 3)
+        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 16, count: 1_000_000), 1)
+        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 32, count: 10_000_000), 2)  // capped at 2²⁴ buckets
+    }
+}

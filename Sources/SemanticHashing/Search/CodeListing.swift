@@ -31,7 +31,7 @@ public struct CodeListing: Sendable, Equatable {
     public init(parsing text: String, bits knownBits: Int? = nil, source: String) throws {
         var entries: [(line: Int, code: Substring, id: Substring?)] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }) {
             lineNumber += 1
             let line = rawLine.drop { $0 == " " || $0 == "\t" }
             let trimmed = line.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.count

@@ -1,0 +1,191 @@
+/// Retrieval quality of binary codes (SPEC §5): rank the database by Hamming distance to each
+/// query, ties by database index, and score the top K. Item x is relevant to query q when they
+/// share at least one class; unlabelled items are never relevant.
+///
+/// ```
+/// P@K  = rel(top K) / K                      R@K = rel(top K) / rel(database)   (0 if none)
+/// AP@K = (1 / rel(top K)) · Σ_{i ≤ K, item i relevant} P@i                     (0 if none)
+/// E[P@K] = (rel(d < d_K) + (K − n(d < d_K)) · rel(d = d_K) / n(d = d_K)) / K
+/// ```
+/// each averaged over queries (MAP@K for AP@K). d_K is the K-th smallest distance, so E[P@K] is
+/// the precision averaged over every ordering of the block tied at the cut-off. When the
+/// database has fewer than K items all of them are taken and the divisor stays K.
+///
+/// ```swift
+/// let m = RetrievalMetrics.evaluate(queryCodes: q, queryLabels: ql, databaseCodes: db, databaseLabels: dl)
+/// print(m.at(100)!.precision, m.at(100)!.meanAveragePrecision)
+/// ```
+public struct RetrievalMetrics: Sendable, Equatable {
+    /// The scores at one cut-off K.
+    public struct Cutoff: Sendable, Equatable {
+        public var k: Int
+        /// P@K, ties broken by database index.
+        public var precision: Double
+        /// R@K; a query with no relevant item in the database counts as 0.
+        public var recall: Double
+        /// MAP@K.
+        public var meanAveragePrecision: Double
+        /// Tie-aware expected P@K.
+        public var expectedPrecision: Double
+    }
+
+    public var cutoffs: [Cutoff]
+    public var queryCount: Int
+    /// Queries with no relevant item in the database (recall 0 by definition).
+    public var queriesWithoutRelevantItems: Int
+
+    public func at(_ k: Int) -> Cutoff? { cutoffs.first { $0.k == k } }
+
+    public static func evaluate(queryCodes: BinaryCodes, queryLabels: Labels,
+                                databaseCodes: BinaryCodes, databaseLabels: Labels,
+                                cutoffs: [Int] = [100, 1000, 5000], threads: Int? = nil) -> RetrievalMetrics {
+        precondition(queryCodes.bits == databaseCodes.bits, "RetrievalMetrics: \(queryCodes.bits)- vs \(databaseCodes.bits)-bit codes")
+        precondition(queryCodes.count == queryLabels.count && databaseCodes.count == databaseLabels.count,
+                     "RetrievalMetrics: codes and labels differ in count")
+        precondition(queryLabels.classCount == databaseLabels.classCount, "RetrievalMetrics: class counts differ")
+        precondition(cutoffs.allSatisfy { $0 > 0 }, "RetrievalMetrics: cut-offs must be positive")
+        let ks = Array(Set(cutoffs)).sorted()
+        let classWords = max(1, (queryLabels.classCount + 63) / 64)
+        let queryMasks = classMasks(queryLabels, words: classWords)
+        let databaseMasks = classMasks(databaseLabels, words: classWords)
+        let bits = queryCodes.bits, perCode = queryCodes.wordsPerCode
+        let n = databaseCodes.count
+        let group = 16
+        let items = (queryCodes.count + group - 1) / group
+        let scorer = QueryScorer(bits: bits, cutoffs: ks)
+        // Per query: for each cut-off (precision, recall, AP, expected precision), plus a flag.
+        let perItem: [[[Double]]] = ParallelWork.map(count: items, threads: threads ?? ParallelWork.defaultThreads) { _, mine, slots in
+            var state = QueryScorer.Scratch(bits: bits, count: n)
+            databaseCodes.words.withUnsafeBufferPointer { dbWords in
+                queryCodes.words.withUnsafeBufferPointer { qWords in
+                    databaseMasks.withUnsafeBufferPointer { dbMasks in
+                        for item in mine {
+                            let range = item * group ..< min((item + 1) * group, queryCodes.count)
+                            slots.store(range.map { q in
+                                scorer.score(query: qWords.baseAddress! + q * perCode, perCode: perCode,
+                                             queryClasses: Array(queryMasks[q * classWords ..< (q + 1) * classWords]),
+                                             database: dbWords.baseAddress!, databaseClasses: dbMasks.baseAddress!,
+                                             classWords: classWords, count: n, scratch: &state)
+                            }, at: item)
+                        }
+                    }
+                }
+            }
+        }
+        let rows = perItem.flatMap { $0 }
+        let queries = rows.count
+        var result = ks.enumerated().map { (c, k) -> Cutoff in
+            var sums = [0.0, 0.0, 0.0, 0.0]
+            for row in rows { for m in 0..<4 { sums[m] += row[4 * c + m] } }
+            let mean = sums.map { queries == 0 ? 0 : $0 / Double(queries) }
+            return Cutoff(k: k, precision: mean[0], recall: mean[1], meanAveragePrecision: mean[2], expectedPrecision: mean[3])
+        }
+        result = cutoffs.map { k in result.first { $0.k == k }! }
+        return RetrievalMetrics(cutoffs: result, queryCount: queries,
+                                queriesWithoutRelevantItems: rows.filter { $0.last! == 1 }.count)
+    }
+
+    /// The classes of each item as a bit set of `words` words (empty for unlabelled items).
+    static func classMasks(_ labels: Labels, words: Int) -> [UInt64] {
+        var masks = [UInt64](repeating: 0, count: labels.count * words)
+        for i in 0..<labels.count {
+            for c in labels.classesOf(i) { masks[i * words + Int(c) >> 6] |= 1 << UInt64(Int(c) & 63) }
+        }
+        return masks
+    }
+
+    /// Scores one query: a histogram of (distance, relevant) over the database, then a
+    /// counting sort of relevance flags into rank order up to the largest cut-off.
+    private struct QueryScorer: Sendable {
+        let bits: Int
+        let cutoffs: [Int]
+
+        struct Scratch {
+            /// Per item: distance · 2 + relevant.
+            var keys: [UInt16]
+            /// Histogram over keys: [2d] not relevant, [2d + 1] relevant.
+            var histogram: [Int]
+            var rankedRelevance: [UInt8]
+            init(bits: Int, count: Int) {
+                keys = [UInt16](repeating: 0, count: count)
+                histogram = [Int](repeating: 0, count: 2 * (bits + 1))
+                rankedRelevance = [UInt8](repeating: 0, count: count)
+            }
+        }
+
+        func score(query: UnsafePointer<UInt64>, perCode: Int, queryClasses: [UInt64],
+                   database: UnsafePointer<UInt64>, databaseClasses: UnsafePointer<UInt64>, classWords: Int,
+                   count n: Int, scratch: inout Scratch) -> [Double] {
+            for t in 0..<scratch.histogram.count { scratch.histogram[t] = 0 }
+            scratch.keys.withUnsafeMutableBufferPointer { keys in
+                scratch.histogram.withUnsafeMutableBufferPointer { histogram in
+                    if perCode == 1 && classWords == 1 {
+                        let q = query[0], qc = queryClasses[0]
+                        for i in 0..<n {
+                            let d = (database[i] ^ q).nonzeroBitCount
+                            let key = d << 1 | ((databaseClasses[i] & qc) != 0 ? 1 : 0)
+                            keys[i] = UInt16(key)
+                            histogram[key] += 1
+                        }
+                    } else {
+                        for i in 0..<n {
+                            let d = HammingKernels.distance(database + i * perCode, query, words: perCode)
+                            var shared: UInt64 = 0
+                            for w in 0..<classWords { shared |= databaseClasses[i * classWords + w] & queryClasses[w] }
+                            let key = d << 1 | (shared != 0 ? 1 : 0)
+                            keys[i] = UInt16(key)
+                            histogram[key] += 1
+                        }
+                    }
+                }
+            }
+            let histogram = scratch.histogram
+            let totalRelevant = stride(from: 1, to: histogram.count, by: 2).reduce(0) { $0 + histogram[$1] }
+            let maxK = min(cutoffs.last ?? 0, n)
+            // Rank positions: items at distance d start after all items closer than d.
+            var start = [Int](repeating: 0, count: bits + 2)
+            for d in 0...bits { start[d + 1] = start[d] + histogram[2 * d] + histogram[2 * d + 1] }
+            var lastNeeded = 0
+            while lastNeeded < bits && start[lastNeeded + 1] < maxK { lastNeeded += 1 }
+            var next = start
+            scratch.keys.withUnsafeBufferPointer { keys in
+                scratch.rankedRelevance.withUnsafeMutableBufferPointer { ranked in
+                    for i in 0..<n {
+                        let d = Int(keys[i] >> 1)
+                        if d > lastNeeded { continue }
+                        ranked[next[d]] = UInt8(keys[i] & 1)
+                        next[d] += 1
+                    }
+                }
+            }
+            var out: [Double] = []
+            out.reserveCapacity(4 * cutoffs.count + 1)
+            var hits = 0, precisionSum = 0.0, rank = 0
+            for k in cutoffs {
+                while rank < min(k, n) {
+                    if scratch.rankedRelevance[rank] == 1 {
+                        hits += 1
+                        precisionSum += Double(hits) / Double(rank + 1)
+                    }
+                    rank += 1
+                }
+                // Tie-aware: everything closer than d_K, plus a share of the block at d_K.
+                var expected = Double(totalRelevant)
+                if k < n {
+                    var dK = 0
+                    while start[dK + 1] < k { dK += 1 }
+                    var closerRelevant = 0
+                    for d in 0..<dK { closerRelevant += histogram[2 * d + 1] }
+                    let block = start[dK + 1] - start[dK]
+                    expected = Double(closerRelevant) + Double(k - start[dK]) * Double(histogram[2 * dK + 1]) / Double(block)
+                }
+                out += [Double(hits) / Double(k),
+                        totalRelevant == 0 ? 0 : Double(hits) / Double(totalRelevant),
+                        hits == 0 ? 0 : precisionSum / Double(hits),
+                        expected / Double(k)]
+            }
+            out.append(totalRelevant == 0 ? 1 : 0)
+            return out
+        }
+    }
+}

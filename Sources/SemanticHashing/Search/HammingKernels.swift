@@ -1,0 +1,174 @@
+/// The Hamming distance kernels: plain popcount for single pairs, and a bit-sliced
+/// ("vertical") popcount that decides `distance < T` for 256 database codes at once.
+///
+/// ```
+/// d(a, b) = Σ_w popcount(a_w ⊕ b_w)
+/// bit-sliced: for each bit plane j, x_j = plane_j ⊕ (q_j ? 1…1 : 0…0);
+///             count = Σ_j x_j with carry-save adders, per lane; mask = [count < T]
+/// ```
+///
+/// Why bit-sliced: the toolchain targets baseline x86-64 (no `popcnt` instruction), so a
+/// horizontal popcount costs ~7 vector instructions per code; the carry-save adder tree costs
+/// ~1.5 (32 bits) on 256 codes per 256-bit lane group, and the comparison with the query's
+/// current cut-off T is free of stores and branches. Exact distances are computed only for
+/// the few codes that pass.
+///
+/// ```swift
+/// let d = HammingKernels.distance(a, b, words: 1)
+/// let m = HammingKernels.lessThanMask(planes: p, queryMasks: q, bits: 32, threshold: 7, scratch: s)
+/// ```
+enum HammingKernels {
+    typealias Lanes = SIMD4<UInt64>
+    /// Codes per bit-plane block (one bit per code in a `Lanes` value).
+    static let blockSize = 256
+
+    /// Hamming distance of two packed codes of `words` words.
+    @inline(__always)
+    static func distance(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, words: Int) -> Int {
+        if words == 1 { return (a[0] ^ b[0]).nonzeroBitCount }
+        var d = 0
+        for w in 0..<words { d += (a[w] ^ b[w]).nonzeroBitCount }
+        return d
+    }
+
+    /// Counter levels above the 1s, 2s and 4s counters that `bits` inputs need (count ≤ bits).
+    static func highLevels(bits: Int) -> Int {
+        var levels = 0
+        while (8 << levels) <= bits { levels += 1 }
+        return levels
+    }
+
+    /// Full adder on bit vectors: (high, low) ← a + b + low.
+    @inline(__always)
+    private static func carrySave(_ high: inout Lanes, _ low: inout Lanes, _ a: Lanes, _ b: Lanes) {
+        let u = low ^ a
+        high = (low & a) | (u & b)
+        low = u ^ b
+    }
+
+    /// Lanes whose code is at distance < `threshold` (1 ≤ threshold ≤ bits) from the query.
+    /// `planes` holds `bits` planes of one block, `queryMasks` the query's bits as all-0/all-1
+    /// lanes, `scratch` at least `highLevels(bits)` lanes of working space.
+    @inline(__always)
+    static func lessThanMask(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
+                             threshold: Int, levels: Int, scratch high: UnsafeMutablePointer<Lanes>) -> Lanes {
+        let zero = Lanes(repeating: 0)
+        var ones = zero, twos = zero, fours = zero
+        for l in 0..<levels { high[l] = zero }
+        var j = 0
+        // Harley–Seal: 8 inputs → one "eights" vector with 7 carry-save adders.
+        while j + 8 <= bits {
+            var twosA = zero, twosB = zero, foursA = zero, foursB = zero, eights = zero
+            carrySave(&twosA, &ones, p[j] ^ q[j], p[j + 1] ^ q[j + 1])
+            carrySave(&twosB, &ones, p[j + 2] ^ q[j + 2], p[j + 3] ^ q[j + 3])
+            carrySave(&foursA, &twos, twosA, twosB)
+            carrySave(&twosA, &ones, p[j + 4] ^ q[j + 4], p[j + 5] ^ q[j + 5])
+            carrySave(&twosB, &ones, p[j + 6] ^ q[j + 6], p[j + 7] ^ q[j + 7])
+            carrySave(&foursB, &twos, twosA, twosB)
+            carrySave(&eights, &fours, foursA, foursB)
+            var carry = eights
+            for l in 0..<levels {
+                let h = high[l]
+                high[l] = h ^ carry
+                carry = h & carry
+            }
+            j += 8
+        }
+        // Remaining inputs (bits not a multiple of 8): ripple-carry, one at a time.
+        while j < bits {
+            var carry = p[j] ^ q[j]
+            var c = ones & carry; ones ^= carry; carry = c
+            c = twos & carry; twos ^= carry; carry = c
+            c = fours & carry; fours ^= carry; carry = c
+            for l in 0..<levels {
+                let h = high[l]
+                high[l] = h ^ carry
+                carry = h & carry
+            }
+            j += 1
+        }
+        // count < threshold, most significant counter bit first.
+        var less = zero, equal = Lanes(repeating: ~0)
+        var level = levels + 2
+        while level >= 0 {
+            let c = level >= 3 ? high[level - 3] : (level == 2 ? fours : (level == 1 ? twos : ones))
+            if (threshold >> level) & 1 == 1 {
+                less |= equal & ~c
+                equal &= c
+            } else {
+                equal &= ~c
+            }
+            level -= 1
+        }
+        return less
+    }
+
+    /// The query's bits as lanes of all ones (bit set) or all zeros, `bits` lanes.
+    static func queryMasks(_ code: UnsafePointer<UInt64>, bits: Int, into out: UnsafeMutablePointer<Lanes>) {
+        for j in 0..<bits {
+            let set = (code[j >> 6] >> UInt64(63 - j & 63)) & 1 == 1
+            out[j] = Lanes(repeating: set ? ~0 : 0)
+        }
+    }
+}
+
+/// Database codes transposed into bit planes, blocks of 256 codes: plane j of block b holds
+/// bit j of codes 256·b …< 256·(b+1), code r of the block in bit r mod 64 of lane r / 64.
+///
+/// ```
+/// planes[b · bits + j][r / 64] bit (r mod 64) = bit(256·b + r, j)
+/// ```
+///
+/// ```swift
+/// var planes = BitPlanes(bits: 32); planes.append(codes)
+/// let valid = planes.validMask(ofBlock: planes.blockCount - 1)
+/// ```
+struct BitPlanes: Sendable {
+    let bits: Int
+    private(set) var count = 0
+    private(set) var planes: [HammingKernels.Lanes] = []
+
+    init(bits: Int) { self.bits = bits }
+
+    var blockCount: Int { (count + HammingKernels.blockSize - 1) / HammingKernels.blockSize }
+
+    mutating func append(_ codes: BinaryCodes) {
+        precondition(codes.bits == bits, "BitPlanes: \(codes.bits)-bit codes added to \(bits)-bit planes")
+        let newCount = count + codes.count
+        let blocks = (newCount + HammingKernels.blockSize - 1) / HammingKernels.blockSize
+        planes.append(contentsOf: repeatElement(HammingKernels.Lanes(repeating: 0), count: blocks * bits - planes.count))
+        let perCode = codes.wordsPerCode
+        let bits = bits
+        let start = count
+        codes.words.withUnsafeBufferPointer { w in
+            planes.withUnsafeMutableBufferPointer { p in
+                for i in 0..<codes.count {
+                    let position = start + i
+                    let block = position / HammingKernels.blockSize, r = position % HammingKernels.blockSize
+                    let lane = r >> 6, bit = UInt64(r & 63)
+                    for word in 0..<perCode {
+                        var x = w[i * perCode + word]
+                        while x != 0 {
+                            let local = x.leadingZeroBitCount   // bit `local` of this word is set
+                            x &= ~(1 << UInt64(63 - local))
+                            let j = word * 64 + local
+                            p[block * bits + j][lane] |= 1 << bit
+                        }
+                    }
+                }
+            }
+        }
+        count = newCount
+    }
+
+    /// Lanes of block b that hold real codes (the last block may be partly empty).
+    func validMask(ofBlock b: Int) -> HammingKernels.Lanes {
+        let filled = min(HammingKernels.blockSize, count - b * HammingKernels.blockSize)
+        var m = HammingKernels.Lanes(repeating: 0)
+        for lane in 0..<4 {
+            let n = filled - lane * 64
+            m[lane] = n >= 64 ? ~0 : (n <= 0 ? 0 : (1 << UInt64(n)) - 1)
+        }
+        return m
+    }
+}

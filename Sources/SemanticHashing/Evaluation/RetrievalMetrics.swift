@@ -189,3 +189,20 @@ public struct RetrievalMetrics: Sendable, Equatable {
         }
     }
 }
+
+extension RetrievalMetrics {
+    /// The reference's seven numbers plus the tie-aware P@100, keyed as in its CSV:
+    /// "p@100", "r@100", "p@1000", "p@5000", "map@100", "map@1000", "map@5000", "tie-aware p@100".
+    public var report: [String: Double] {
+        var out: [String: Double] = [:]
+        for c in cutoffs {
+            out["p@\(c.k)"] = c.precision
+            out["map@\(c.k)"] = c.meanAveragePrecision
+            if c.k == 100 {
+                out["r@100"] = c.recall
+                out["tie-aware p@100"] = c.expectedPrecision
+            }
+        }
+        return out
+    }
+}

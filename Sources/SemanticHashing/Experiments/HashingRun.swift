@@ -66,7 +66,9 @@ public enum HashingRun {
     /// computes the retrieval metrics of SPEC §5.
     public static func evaluate(_ model: HashingVAE, on dataset: Dataset) -> [String: Double] {
         let database = dataset.database
-        return ProvisionalMetrics.report(queries: model.codeValues(dataset.test.features), queryLabels: dataset.test.labels,
-                                         database: model.codeValues(database.features), databaseLabels: database.labels)
+        let metrics = RetrievalMetrics.evaluate(
+            queryCodes: BinaryCodes(thresholding: model.codeValues(dataset.test.features)), queryLabels: dataset.test.labels,
+            databaseCodes: BinaryCodes(thresholding: model.codeValues(database.features)), databaseLabels: database.labels)
+        return metrics.report
     }
 }

@@ -90,7 +90,7 @@ public struct ModelFile {
         }
         var out = Data(Self.magic)
         withUnsafeBytes(of: Self.formatVersion.littleEndian) { out.append(contentsOf: $0) }
-        let crc = payload.withUnsafeBytes { CRC32.update(0, $0) }
+        let crc = CRC32.checksum(payload)
         withUnsafeBytes(of: crc.littleEndian) { out.append(contentsOf: $0) }
         withUnsafeBytes(of: headerLength.littleEndian) { out.append(contentsOf: $0) }
         out.append(payload)
@@ -118,7 +118,7 @@ public struct ModelFile {
             throw fail("model format version \(version) is not supported (this semhash reads version \(formatVersion))")
         }
         let storedCRC = uint32(12)
-        let actualCRC = bytes[24...].withUnsafeBytes { CRC32.update(0, $0) }
+        let actualCRC = CRC32.checksum(bytes[24...])
         guard storedCRC == actualCRC else { throw fail("checksum mismatch: the file is corrupted or truncated") }
         let headerLength = uint64(16)
         guard headerLength <= UInt64(bytes.count - 24) else { throw fail("header length \(headerLength) exceeds the file") }

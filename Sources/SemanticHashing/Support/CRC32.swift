@@ -1,25 +1,43 @@
-/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of zlib and PNG.
+/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of zlib and PNG:
+///
+/// ```
+/// crc = ~0; for each byte b: crc = table[(crc ⊕ b) & 0xFF] ⊕ (crc >> 8); result = ~crc
+/// ```
 ///
 /// ```swift
-/// CRC32.checksum(Array("123456789".utf8)) == 0xCBF43926
+/// var crc = CRC32(); crc.update(data)
+/// let sum = crc.value        // CRC32.checksum("123456789") == 0xCBF43926
 /// ```
-public enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { n -> UInt32 in
+public struct CRC32: Sendable {
+    private static let table: [UInt32] = (0..<256).map { n in
         var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
         return c
     }
 
-    /// Continues `crc` (start with 0) over `bytes`.
-    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var c = ~crc
-        table.withUnsafeBufferPointer { t in
+    private var state: UInt32 = 0xFFFF_FFFF
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var c = state
+        Self.table.withUnsafeBufferPointer { t in
             for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
         }
-        return ~c
+        state = c
     }
 
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes { update(0, $0) }
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
+        var c = state
+        for b in bytes { c = Self.table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        state = c
+    }
+
+    public var value: UInt32 { ~state }
+
+    public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc = CRC32()
+        crc.update(bytes)
+        return crc.value
     }
 }

@@ -4,6 +4,7 @@ import SemanticHashing
 let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(ComputeBackend.current.name)"
 
 let commands: [Command] = [
+    demoCommand,
     trainCommand,
     encodeCommand,
     evaluateCommand,

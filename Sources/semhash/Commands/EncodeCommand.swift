@@ -35,7 +35,7 @@ let encodeCommand = Command(
         let values = file.model.codeValues(split.features)
         let format = args.string("--format")!
         guard format == "hex" || format == "bits" else { throw UsageError(description: "--format must be hex or bits") }
-        let text = codeLines(values, hex: format == "hex")
+        let text = CodeListing(codes: BinaryCodes(thresholding: values)).text(hex: format == "hex")
         if let out = args.string("--out") {
             try AtomicFile.write(text, to: out)
         } else {
@@ -44,22 +44,3 @@ let encodeCommand = Command(
     }
 )
 
-/// Temporary text rendering of codes until the packed code type lands.
-func codeLines(_ values: Matrix, hex: Bool) -> String {
-    var out = ""
-    for i in 0..<values.rows {
-        let bits = (0..<values.columns).map { values[i, $0] > 0 }
-        if hex {
-            var line = ""
-            for start in stride(from: 0, to: bits.count, by: 4) {
-                var digit = 0
-                for k in 0..<4 { digit = digit << 1 | ((start + k < bits.count && bits[start + k]) ? 1 : 0) }
-                line += String(digit, radix: 16)
-            }
-            out += line + "\n"
-        } else {
-            out += String(bits.map { $0 ? "1" : "0" }) + "\n"
-        }
-    }
-    return out
-}

@@ -27,27 +27,21 @@ public final class Dense: @unchecked Sendable {
 
     /// y = x·W + b; remembers x for `backward`.
     public func callAsFunction(_ x: FeatureMatrix) -> Matrix {
-        precondition(x.columns == inputDimensions, "Dense: input has \(x.columns) columns, layer expects \(inputDimensions)")
         lastInput = x
-        var y = Matrix(rows: x.rows, columns: outputDimensions)
-        switch x {
-        case .dense(let d): LinearAlgebra.gemm(d, weight.value, into: &y)
-        case .sparse(let s): LinearAlgebra.sparseTimesDense(s, weight.value, into: &y)
-        }
-        addBias(to: &y)
-        return y
+        return apply(x)
     }
 
     public func callAsFunction(_ x: Matrix) -> Matrix { self(.dense(x)) }
 
     /// y = x·W + b without remembering x (inference).
     public func apply(_ x: FeatureMatrix) -> Matrix {
-        var y = Matrix(rows: x.rows, columns: outputDimensions)
+        precondition(x.columns == inputDimensions, "Dense: input has \(x.columns) columns, layer expects \(inputDimensions)")
+        // Start from the broadcast bias and accumulate the product onto it: one pass fewer.
+        var y = Matrix(rows: x.rows, columns: outputDimensions, storage: Array(repeatedRows: bias.value.storage, count: x.rows))
         switch x {
-        case .dense(let d): LinearAlgebra.gemm(d, weight.value, into: &y)
-        case .sparse(let s): LinearAlgebra.sparseTimesDense(s, weight.value, into: &y)
+        case .dense(let d): LinearAlgebra.gemm(d, weight.value, beta: 1, into: &y)
+        case .sparse(let s): LinearAlgebra.sparseTimesDense(s, weight.value, accumulate: true, into: &y)
         }
-        addBias(to: &y)
         return y
     }
 
@@ -66,7 +60,7 @@ public final class Dense: @unchecked Sendable {
         let n = gradOutput.rows, h = outputDimensions
         gradOutput.storage.withUnsafeBufferPointer { g in
             bias.gradient.storage.withUnsafeMutableBufferPointer { b in
-                for i in 0..<n { for j in 0..<h { b[j] += g[i * h + j] } }
+                for i in 0..<n { VectorMath.axpy(1, UnsafeBufferPointer(rebasing: g[(i * h)..<((i + 1) * h)]), b) }
             }
         }
         guard needInputGradient, case .dense = x else { return nil }
@@ -74,13 +68,13 @@ public final class Dense: @unchecked Sendable {
         LinearAlgebra.gemm(gradOutput, weight.value, transposeB: true, into: &gradInput)
         return gradInput
     }
+}
 
-    private func addBias(to y: inout Matrix) {
-        let h = outputDimensions
-        bias.value.storage.withUnsafeBufferPointer { b in
-            y.storage.withUnsafeMutableBufferPointer { out in
-                for i in 0..<y.rows { for j in 0..<h { out[i * h + j] += b[j] } }
-            }
-        }
+extension Array where Element == Float {
+    /// `row` repeated `count` times, end to end.
+    init(repeatedRows row: [Float], count: Int) {
+        self.init()
+        reserveCapacity(row.count * count)
+        for _ in 0..<count { append(contentsOf: row) }
     }
 }

@@ -90,7 +90,7 @@ public struct ModelFile {
         }
         var out = Data(Self.magic)
         withUnsafeBytes(of: Self.formatVersion.littleEndian) { out.append(contentsOf: $0) }
-        let crc = CRC32.checksum(payload)
+        let crc = payload.withUnsafeBytes { bytes -> UInt32 in var c = CRC32(); c.update(bytes); return c.value }
         withUnsafeBytes(of: crc.littleEndian) { out.append(contentsOf: $0) }
         withUnsafeBytes(of: headerLength.littleEndian) { out.append(contentsOf: $0) }
         out.append(payload)

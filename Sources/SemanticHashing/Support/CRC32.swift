@@ -28,6 +28,10 @@ public struct CRC32: Sendable {
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
+        // Contiguous storage (Data, [UInt8], slices) takes the pointer path; byte-wise iteration
+        // of Data costs more than the checksum itself.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if done != nil { return }
         var c = state
         for b in bytes { c = Self.table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
         state = c

@@ -4,6 +4,8 @@ import SemanticHashing
 let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(ComputeBackend.current.name)"
 
 let commands: [Command] = [
+    benchSearchCommand,
+    benchMetricsCommand,
 ]
 
 exit(runCommandLine(Array(CommandLine.arguments.dropFirst()), commands: commands, version: version))

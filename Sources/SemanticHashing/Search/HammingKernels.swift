@@ -103,6 +103,63 @@ enum HammingKernels {
         return less
     }
 
+    /// `lessThanMask` for codes shorter than 128 bits: the counters live in locals, so when the
+    /// caller passes a constant `bits` (16, 32, 64) the adder tree unrolls into registers.
+    @inline(__always)
+    static func lessThanMaskShort(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
+                                  threshold: Int) -> Lanes {
+        let zero = Lanes(repeating: 0)
+        var ones = zero, twos = zero, fours = zero
+        var eightsCount = zero, sixteens = zero, thirtyTwos = zero, sixtyFours = zero
+        var j = 0
+        while j + 8 <= bits {
+            var twosA = zero, twosB = zero, foursA = zero, foursB = zero, eights = zero
+            carrySave(&twosA, &ones, p[j] ^ q[j], p[j + 1] ^ q[j + 1])
+            carrySave(&twosB, &ones, p[j + 2] ^ q[j + 2], p[j + 3] ^ q[j + 3])
+            carrySave(&foursA, &twos, twosA, twosB)
+            carrySave(&twosA, &ones, p[j + 4] ^ q[j + 4], p[j + 5] ^ q[j + 5])
+            carrySave(&twosB, &ones, p[j + 6] ^ q[j + 6], p[j + 7] ^ q[j + 7])
+            carrySave(&foursB, &twos, twosA, twosB)
+            carrySave(&eights, &fours, foursA, foursB)
+            addCarry(eights, into: &eightsCount, &sixteens, &thirtyTwos, &sixtyFours, bits: bits)
+            j += 8
+        }
+        while j < bits {
+            var carry = p[j] ^ q[j]
+            var c = ones & carry; ones ^= carry; carry = c
+            c = twos & carry; twos ^= carry; carry = c
+            c = fours & carry; fours ^= carry; carry = c
+            addCarry(carry, into: &eightsCount, &sixteens, &thirtyTwos, &sixtyFours, bits: bits)
+            j += 1
+        }
+        var less = zero, equal = Lanes(repeating: ~0)
+        @inline(__always) func compare(_ c: Lanes, _ level: Int) {
+            if (threshold >> level) & 1 == 1 { less |= equal & ~c; equal &= c } else { equal &= ~c }
+        }
+        if bits >= 64 { compare(sixtyFours, 6) }
+        if bits >= 32 { compare(thirtyTwos, 5) }
+        if bits >= 16 { compare(sixteens, 4) }
+        if bits >= 8 { compare(eightsCount, 3) }
+        compare(fours, 2)
+        compare(twos, 1)
+        compare(ones, 0)
+        return less
+    }
+
+    /// Adds a bit vector of weight 8 into the 8s…64s counters that `bits` inputs can reach.
+    @inline(__always)
+    private static func addCarry(_ carry: Lanes, into eights: inout Lanes, _ sixteens: inout Lanes,
+                                 _ thirtyTwos: inout Lanes, _ sixtyFours: inout Lanes, bits: Int) {
+        guard bits >= 8 else { return }
+        var c = eights & carry; eights ^= carry
+        guard bits >= 16 else { return }
+        var d = sixteens & c; sixteens ^= c; c = d
+        guard bits >= 32 else { return }
+        d = thirtyTwos & c; thirtyTwos ^= c; c = d
+        guard bits >= 64 else { return }
+        sixtyFours ^= c
+    }
+
     /// The query's bits as lanes of all ones (bit set) or all zeros, `bits` lanes.
     static func queryMasks(_ code: UnsafePointer<UInt64>, bits: Int, into out: UnsafeMutablePointer<Lanes>) {
         for j in 0..<bits {

@@ -4,6 +4,8 @@ import SemanticHashing
 let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(ComputeBackend.current.name)"
 
 let commands: [Command] = [
+    indexCommand,
+    searchCommand,
     benchSearchCommand,
     benchMetricsCommand,
 ]

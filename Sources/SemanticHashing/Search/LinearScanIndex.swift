@@ -3,7 +3,7 @@
 ///
 /// ```
 /// for each batch of 32 queries, for each chunk of the database (≈ 256 KB of bit planes):
-///     for each query q of the batch, for each block of 256 codes:
+///     for each query q of the batch, for each block of 128 codes:
 ///         mask = [d_H(q, x) < limit_q]        (bit-sliced kernel, HammingKernels)
 ///         offer the few codes in mask to q's CountingSelection, which lowers limit_q
 /// ```
@@ -88,8 +88,10 @@ public struct LinearScanIndex: HammingIndex {
                                                 threshold: currentLimit, levels: levels, scratch: scratch)
             }
             if block == lastBlock { m &= lastValid }
-            if (m[0] | m[1] | m[2] | m[3]) == 0 { continue }
-            for lane in 0..<4 {
+            var any: UInt64 = 0
+            for lane in 0..<HammingKernels.Lanes.scalarCount { any |= m[lane] }
+            if any == 0 { continue }
+            for lane in 0..<HammingKernels.Lanes.scalarCount {
                 var x = m[lane]
                 while x != 0 {
                     let i = block * HammingKernels.blockSize + lane * 64 + x.trailingZeroBitCount

@@ -18,6 +18,14 @@ private func seconds(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
 }
 
+/// CPU seconds (user + system) this process has used: on a shared, busy machine the
+/// single-thread queries per CPU-second is steadier than wall-clock queries/s.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+}
+
 private func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
     return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
@@ -46,7 +54,8 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
     thread count and 'mih' (MultiIndexHashingIndex, build timed separately). Every MIH result is
     checked against the flat scan ("exact"). Lists are comma-separated and run as one grid, so
     ratios come from one run. Queries/s are medians over --repeat runs; 'vs FAISS' divides by the
-    IndexBinaryFlat one-thread figure of ANCHORS §2 where there is one.
+    IndexBinaryFlat one-thread figure of ANCHORS §2 where there is one. 'q/CPU-s' is queries per
+    CPU-second of this process: steadier than wall time on a busy machine (for one thread).
     """,
     options: [
         .value("--bits", "LIST", "Code lengths", default: "32"),
@@ -87,7 +96,7 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
         let json = args.flag("--json")
         var rows: [[String: Any]] = []
         if !json {
-            print("bits  count       codes      kind  threads  queries/s  build s  vs FAISS  2T/1T  exact")
+            print("bits  count       codes      kind  threads  queries/s  q/CPU-s  build s  vs FAISS  2T/1T  exact")
         }
         for bits in bitsList {
             for count in counts {
@@ -96,12 +105,13 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
                     let anchor = faissFlatAnchors["\(bits)/\(distribution.rawValue)/\(count)"]
                     var reference: SearchResults?
                     var oneThreadQPS: Double?
-                    func report(kind: String, threads: Int, qps: Double, build: Double?, exact: Bool?) {
+                    func report(kind: String, threads: Int, qps: Double, cpuQPS: Double, build: Double?, exact: Bool?) {
                         if kind == "flat" && threads == 1 { oneThreadQPS = qps }
                         let ratio = anchor.map { qps / $0 }
                         let scaling = kind == "flat" && threads > 1 ? oneThreadQPS.map { qps / $0 } : nil
                         var row: [String: Any] = ["bits": bits, "count": count, "codes": distribution.rawValue, "kind": kind,
-                                                  "threads": threads, "queriesPerSecond": qps.rounded(), "k": k, "queries": queries]
+                                                  "threads": threads, "queriesPerSecond": qps.rounded(), "k": k, "queries": queries,
+                                                  "queriesPerCPUSecond": cpuQPS.rounded()]
                         if let build { row["buildSeconds"] = build }
                         if let anchor { row["faissFlatQueriesPerSecond"] = anchor }
                         if let ratio { row["ratioToFaissFlat"] = ratio }
@@ -110,28 +120,34 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
                         rows.append(row)
                         if !json {
                             func cell(_ v: Double?, _ format: String) -> String { v.map { String(format: format, $0) } ?? "–" }
-                            print([String(bits).padding(toLength: 6, withPad: " ", startingAt: 0),
-                                   String(count).padding(toLength: 12, withPad: " ", startingAt: 0),
-                                   distribution.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
-                                   kind.padding(toLength: 6, withPad: " ", startingAt: 0),
-                                   String(threads).padding(toLength: 9, withPad: " ", startingAt: 0),
-                                   String(format: "%.0f", qps).padding(toLength: 11, withPad: " ", startingAt: 0),
-                                   cell(build, "%.2f").padding(toLength: 9, withPad: " ", startingAt: 0),
-                                   cell(ratio, "%.2f×").padding(toLength: 10, withPad: " ", startingAt: 0),
-                                   cell(scaling, "%.2f×").padding(toLength: 7, withPad: " ", startingAt: 0),
-                                   exact.map { $0 ? "yes" : "NO" } ?? "–"].joined())
+                            var cells: [String] = []
+                            cells.append(String(bits).padding(toLength: 6, withPad: " ", startingAt: 0))
+                            cells.append(String(count).padding(toLength: 12, withPad: " ", startingAt: 0))
+                            cells.append(distribution.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))
+                            cells.append(kind.padding(toLength: 6, withPad: " ", startingAt: 0))
+                            cells.append(String(threads).padding(toLength: 9, withPad: " ", startingAt: 0))
+                            cells.append(String(format: "%.0f", qps).padding(toLength: 11, withPad: " ", startingAt: 0))
+                            cells.append(String(format: "%.0f", cpuQPS).padding(toLength: 9, withPad: " ", startingAt: 0))
+                            cells.append(cell(build, "%.2f").padding(toLength: 9, withPad: " ", startingAt: 0))
+                            cells.append(cell(ratio, "%.2f×").padding(toLength: 10, withPad: " ", startingAt: 0))
+                            cells.append(cell(scaling, "%.2f×").padding(toLength: 7, withPad: " ", startingAt: 0))
+                            cells.append(exact.map { $0 ? "yes" : "NO" } ?? "–")
+                            print(cells.joined())
                         }
                     }
                     if kinds.contains("flat") || kinds.contains("mih") {
                         var flat = LinearScanIndex(codes: database, threads: threadList[0])
                         for threads in threadList where kinds.contains("flat") || reference == nil {
                             flat.threads = threads
-                            var times: [Double] = []
+                            var times: [Double] = [], cpu: [Double] = []
                             for _ in 0..<repeats {
+                                let cpuStart = processCPUSeconds()
                                 times.append(seconds { reference = flat.search(queryCodes, k: k) })
+                                cpu.append(processCPUSeconds() - cpuStart)
                             }
                             if kinds.contains("flat") {
-                                report(kind: "flat", threads: threads, qps: Double(queries) / median(times), build: nil, exact: nil)
+                                report(kind: "flat", threads: threads, qps: Double(queries) / median(times),
+                                       cpuQPS: Double(queries) / median(cpu), build: nil, exact: nil)
                             }
                         }
                     }
@@ -139,10 +155,14 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
                         var mih: MultiIndexHashingIndex!
                         let build = seconds { mih = MultiIndexHashingIndex(codes: database, substrings: substrings, threads: threadList[0]) }
                         var result: SearchResults?
-                        var times: [Double] = []
-                        for _ in 0..<repeats { times.append(seconds { result = mih.search(queryCodes, k: k) }) }
-                        report(kind: "mih", threads: threadList[0], qps: Double(queries) / median(times), build: build,
-                               exact: result == reference)
+                        var times: [Double] = [], cpu: [Double] = []
+                        for _ in 0..<repeats {
+                            let cpuStart = processCPUSeconds()
+                            times.append(seconds { result = mih.search(queryCodes, k: k) })
+                            cpu.append(processCPUSeconds() - cpuStart)
+                        }
+                        report(kind: "mih", threads: threadList[0], qps: Double(queries) / median(times),
+                               cpuQPS: Double(queries) / median(cpu), build: build, exact: result == reference)
                         if !json { print("      (mih: m = \(mih.substringCount) substrings of \(mih.substrings.map(\.length)) bits)") }
                         rows[rows.count - 1]["substrings"] = mih.substringCount
                     }

@@ -8,8 +8,12 @@ let commands: [Command] = [
     trainCommand,
     encodeCommand,
     evaluateCommand,
+    indexCommand,
+    searchCommand,
     DatasetsCommand.info(),
     .benchKernels,
+    benchSearchCommand,
+    benchMetricsCommand,
 ]
 
 exit(runCommandLine(Array(CommandLine.arguments.dropFirst()), commands: commands, version: version))

@@ -57,26 +57,27 @@ public struct CodeListing: Sendable, Equatable {
             self.init(codes: BinaryCodes(bits: b), ids: nil)
             return
         }
-        let allBinary = entries.allSatisfy { $0.code.allSatisfy { $0 == "0" || $0 == "1" } }
         let bits: Int
-        let asBinary: Bool
+        let fileIsBinary: Bool
         if let b = knownBits {
             guard b > 0 else { throw SemanticHashingError.invalidArgument(name: "bits", reason: "must be positive, got \(b)") }
             bits = b
-            asBinary = first.code.count == b && allBinary && (b + 3) / 4 != b
-                || (b == 1 && allBinary)
+            fileIsBinary = false
         } else {
-            asBinary = allBinary
-            bits = asBinary ? first.code.count : 4 * first.code.count
+            fileIsBinary = entries.allSatisfy { $0.code.allSatisfy { $0 == "0" || $0 == "1" } }
+            bits = fileIsBinary ? first.code.count : 4 * first.code.count
         }
         let perCode = (bits + 63) / 64
         var words = [UInt64](repeating: 0, count: entries.count * perCode)
-        let digitsNeeded = asBinary ? bits : (bits + 3) / 4
         for (i, entry) in entries.enumerated() {
             let location = "\(source):\(entry.line)"
+            // With a known length each line says by its length which form it is in.
+            let asBinary = knownBits == nil ? fileIsBinary
+                : entry.code.count == bits && entry.code.allSatisfy { $0 == "0" || $0 == "1" }
+            let digitsNeeded = asBinary ? bits : (bits + 3) / 4
             guard entry.code.count == digitsNeeded else {
                 throw SemanticHashingError.malformedInput(location: location,
-                    reason: "expected \(digitsNeeded) \(asBinary ? "0/1 characters" : "hex digits") for a \(bits)-bit code, got \(entry.code.count) ('\(entry.code.prefix(80))')")
+                    reason: "expected \(digitsNeeded) \(asBinary ? "0/1 characters" : "hex digits")\(knownBits == nil || asBinary ? "" : " (or \(bits) 0/1 characters)") for a \(bits)-bit code, got \(entry.code.count) ('\(entry.code.prefix(80))')")
             }
             var j = 0
             for ch in entry.code.utf8 {

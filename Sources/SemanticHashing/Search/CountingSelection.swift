@@ -22,6 +22,9 @@ struct CountingSelection {
     private(set) var limit: Int
     private var distances: [Int32] = []
     private var indices: [Int32] = []
+    /// Candidate count that triggers the next compaction; doubles when many ties survive one,
+    /// so a large block tied at the cut-off costs amortised O(1) per candidate, not O(n).
+    private var compactAt: Int
 
     init(k: Int, bits: Int, candidatesInIndexOrder: Bool) {
         self.k = k
@@ -30,6 +33,7 @@ struct CountingSelection {
         histogram = [Int32](repeating: 0, count: bits + 2)
         cutoff = bits + 1
         limit = k == 0 ? 0 : bits + (candidatesInIndexOrder ? 1 : 2)
+        compactAt = 4 * max(k, 256)
     }
 
     /// Starts over for a new query.
@@ -40,6 +44,7 @@ struct CountingSelection {
         limit = k == 0 ? 0 : bits + (inIndexOrder ? 1 : 2)
         distances.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
+        compactAt = 4 * max(k, 256)
     }
 
     /// Adds a candidate; the caller has checked `distance < limit`.
@@ -53,7 +58,7 @@ struct CountingSelection {
             below -= Int(histogram[cutoff])
         }
         limit = inIndexOrder ? cutoff : cutoff + 1
-        if distances.count > 4 * max(k, 256) { compact() }
+        if distances.count > compactAt { compact() }
     }
 
     /// Drops candidates that can no longer make the top k.
@@ -66,6 +71,7 @@ struct CountingSelection {
         }
         distances.removeLast(distances.count - kept)
         indices.removeLast(indices.count - kept)
+        compactAt = max(compactAt, 2 * kept)
     }
 
     /// The selected hits in (distance, index) order: min(k, candidates offered) of them.

@@ -1,5 +1,5 @@
 /// The Hamming distance kernels: plain popcount for single pairs, and a bit-sliced
-/// ("vertical") popcount that decides `distance < T` for 256 database codes at once.
+/// ("vertical") popcount that decides `distance < T` for 128 database codes at once.
 ///
 /// ```
 /// d(a, b) = Σ_w popcount(a_w ⊕ b_w)
@@ -9,7 +9,7 @@
 ///
 /// Why bit-sliced: the toolchain targets baseline x86-64 (no `popcnt` instruction), so a
 /// horizontal popcount costs ~7 vector instructions per code; the carry-save adder tree costs
-/// ~1.5 (32 bits) on 256 codes per 256-bit lane group, and the comparison with the query's
+/// ~1.5 per code (32 bits), 128 codes per SSE register, and the comparison with the query's
 /// current cut-off T is free of stores and branches. Exact distances are computed only for
 /// the few codes that pass.
 ///
@@ -18,9 +18,11 @@
 /// let m = HammingKernels.lessThanMask(planes: p, queryMasks: q, bits: 32, threshold: 7, scratch: s)
 /// ```
 enum HammingKernels {
-    typealias Lanes = SIMD4<UInt64>
+    /// Two 64-bit lanes, one SSE register: measured faster than four or eight lanes at 32 bits
+    /// (fewer spills with 16 registers) and equal at 64.
+    typealias Lanes = SIMD2<UInt64>
     /// Codes per bit-plane block (one bit per code in a `Lanes` value).
-    static let blockSize = 256
+    static let blockSize = 64 * Lanes.scalarCount
 
     /// Hamming distance of two packed codes of `words` words.
     @inline(__always)
@@ -103,6 +105,63 @@ enum HammingKernels {
         return less
     }
 
+    /// `lessThanMask` for codes shorter than 128 bits: the counters live in locals, so when the
+    /// caller passes a constant `bits` (16, 32, 64) the adder tree unrolls into registers.
+    @inline(__always)
+    static func lessThanMaskShort(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
+                                  threshold: Int) -> Lanes {
+        let zero = Lanes(repeating: 0)
+        var ones = zero, twos = zero, fours = zero
+        var eightsCount = zero, sixteens = zero, thirtyTwos = zero, sixtyFours = zero
+        var j = 0
+        while j + 8 <= bits {
+            var twosA = zero, twosB = zero, foursA = zero, foursB = zero, eights = zero
+            carrySave(&twosA, &ones, p[j] ^ q[j], p[j + 1] ^ q[j + 1])
+            carrySave(&twosB, &ones, p[j + 2] ^ q[j + 2], p[j + 3] ^ q[j + 3])
+            carrySave(&foursA, &twos, twosA, twosB)
+            carrySave(&twosA, &ones, p[j + 4] ^ q[j + 4], p[j + 5] ^ q[j + 5])
+            carrySave(&twosB, &ones, p[j + 6] ^ q[j + 6], p[j + 7] ^ q[j + 7])
+            carrySave(&foursB, &twos, twosA, twosB)
+            carrySave(&eights, &fours, foursA, foursB)
+            addCarry(eights, into: &eightsCount, &sixteens, &thirtyTwos, &sixtyFours, bits: bits)
+            j += 8
+        }
+        while j < bits {
+            var carry = p[j] ^ q[j]
+            var c = ones & carry; ones ^= carry; carry = c
+            c = twos & carry; twos ^= carry; carry = c
+            c = fours & carry; fours ^= carry; carry = c
+            addCarry(carry, into: &eightsCount, &sixteens, &thirtyTwos, &sixtyFours, bits: bits)
+            j += 1
+        }
+        var less = zero, equal = Lanes(repeating: ~0)
+        @inline(__always) func compare(_ c: Lanes, _ level: Int) {
+            if (threshold >> level) & 1 == 1 { less |= equal & ~c; equal &= c } else { equal &= ~c }
+        }
+        if bits >= 64 { compare(sixtyFours, 6) }
+        if bits >= 32 { compare(thirtyTwos, 5) }
+        if bits >= 16 { compare(sixteens, 4) }
+        if bits >= 8 { compare(eightsCount, 3) }
+        compare(fours, 2)
+        compare(twos, 1)
+        compare(ones, 0)
+        return less
+    }
+
+    /// Adds a bit vector of weight 8 into the 8s…64s counters that `bits` inputs can reach.
+    @inline(__always)
+    private static func addCarry(_ carry: Lanes, into eights: inout Lanes, _ sixteens: inout Lanes,
+                                 _ thirtyTwos: inout Lanes, _ sixtyFours: inout Lanes, bits: Int) {
+        guard bits >= 8 else { return }
+        var c = eights & carry; eights ^= carry
+        guard bits >= 16 else { return }
+        var d = sixteens & c; sixteens ^= c; c = d
+        guard bits >= 32 else { return }
+        d = thirtyTwos & c; thirtyTwos ^= c; c = d
+        guard bits >= 64 else { return }
+        sixtyFours ^= c
+    }
+
     /// The query's bits as lanes of all ones (bit set) or all zeros, `bits` lanes.
     static func queryMasks(_ code: UnsafePointer<UInt64>, bits: Int, into out: UnsafeMutablePointer<Lanes>) {
         for j in 0..<bits {
@@ -112,11 +171,11 @@ enum HammingKernels {
     }
 }
 
-/// Database codes transposed into bit planes, blocks of 256 codes: plane j of block b holds
-/// bit j of codes 256·b …< 256·(b+1), code r of the block in bit r mod 64 of lane r / 64.
+/// Database codes transposed into bit planes, blocks of S = 64 · lanes codes (128): plane j of
+/// block b holds bit j of codes S·b …< S·(b+1), code r of the block in bit r mod 64 of lane r / 64.
 ///
 /// ```
-/// planes[b · bits + j][r / 64] bit (r mod 64) = bit(256·b + r, j)
+/// planes[b · bits + j][r / 64] bit (r mod 64) = bit(S·b + r, j)
 /// ```
 ///
 /// ```swift
@@ -165,7 +224,7 @@ struct BitPlanes: Sendable {
     func validMask(ofBlock b: Int) -> HammingKernels.Lanes {
         let filled = min(HammingKernels.blockSize, count - b * HammingKernels.blockSize)
         var m = HammingKernels.Lanes(repeating: 0)
-        for lane in 0..<4 {
+        for lane in 0..<HammingKernels.Lanes.scalarCount {
             let n = filled - lane * 64
             m[lane] = n >= 64 ? ~0 : (n <= 0 ? 0 : (1 << UInt64(n)) - 1)
         }

@@ -3,7 +3,7 @@
 ///
 /// ```
 /// for each batch of 32 queries, for each chunk of the database (≈ 256 KB of bit planes):
-///     for each query q of the batch, for each block of 256 codes:
+///     for each query q of the batch, for each block of 128 codes:
 ///         mask = [d_H(q, x) < limit_q]        (bit-sliced kernel, HammingKernels)
 ///         offer the few codes in mask to q's CountingSelection, which lowers limit_q
 /// ```
@@ -64,6 +64,48 @@ public struct LinearScanIndex: HammingIndex {
         return RangeSearchResults(perQuery: lists)
     }
 
+    /// One query against a range of blocks: kernel mask, then exact distances for the few
+    /// codes that pass, offered in index order.
+    @inline(__always)
+    private static func scanQuery<L: CodeLength, State>(_ length: L.Type, bits dynamicBits: Int, levels: Int, planes: UnsafePointer<HammingKernels.Lanes>,
+                                         blocks: Range<Int>, lastBlock: Int, lastValid: HammingKernels.Lanes,
+                                         queryMasks: UnsafePointer<HammingKernels.Lanes>, query: UnsafePointer<UInt64>,
+                                         codeWords: UnsafePointer<UInt64>, perCode: Int,
+                                         scratch: UnsafeMutablePointer<HammingKernels.Lanes>, state: inout State,
+                                         limit: (State) -> Int, onOffer: (inout State, Int, Int) -> Void) {
+        let bits = L.bits ?? dynamicBits
+        var currentLimit = limit(state)
+        for block in blocks {
+            if currentLimit == 0 { return }
+            var m: HammingKernels.Lanes
+            if currentLimit > bits {
+                m = HammingKernels.Lanes(repeating: ~0)
+            } else if bits < 128 {
+                m = HammingKernels.lessThanMaskShort(planes: planes + block * bits, queryMasks: queryMasks, bits: bits,
+                                                     threshold: currentLimit)
+            } else {
+                m = HammingKernels.lessThanMask(planes: planes + block * bits, queryMasks: queryMasks, bits: bits,
+                                                threshold: currentLimit, levels: levels, scratch: scratch)
+            }
+            if block == lastBlock { m &= lastValid }
+            var any: UInt64 = 0
+            for lane in 0..<HammingKernels.Lanes.scalarCount { any |= m[lane] }
+            if any == 0 { continue }
+            for lane in 0..<HammingKernels.Lanes.scalarCount {
+                var x = m[lane]
+                while x != 0 {
+                    let i = block * HammingKernels.blockSize + lane * 64 + x.trailingZeroBitCount
+                    x &= x &- 1
+                    let d = HammingKernels.distance(codeWords + i * perCode, query, words: perCode)
+                    if d < currentLimit {
+                        onOffer(&state, d, i)
+                        currentLimit = limit(state)
+                    }
+                }
+            }
+        }
+    }
+
     private struct RangeCollector {
         let limit: Int
         var hits: [Neighbor] = []
@@ -101,29 +143,21 @@ public struct LinearScanIndex: HammingIndex {
                             for chunk in stride(from: 0, to: blockCount, by: chunkBlocks) {
                                 let chunkEnd = min(chunk + chunkBlocks, blockCount)
                                 for q in first..<end {
-                                    let query = queryWords.baseAddress! + q * perCode
-                                    let queryMasks = masks + (q - first) * bits
-                                    var currentLimit = limit(states[q - first])
-                                    for block in chunk..<chunkEnd {
-                                        if currentLimit == 0 { break }
-                                        var m = currentLimit > bits ? HammingKernels.Lanes(repeating: ~0)
-                                            : HammingKernels.lessThanMask(planes: planePointer.baseAddress! + block * bits,
-                                                                          queryMasks: queryMasks, bits: bits,
-                                                                          threshold: currentLimit, levels: levels, scratch: scratch)
-                                        if block == blockCount - 1 { m &= lastValid }
-                                        if (m[0] | m[1] | m[2] | m[3]) == 0 { continue }
-                                        for lane in 0..<4 {
-                                            var x = m[lane]
-                                            while x != 0 {
-                                                let i = block * HammingKernels.blockSize + lane * 64 + x.trailingZeroBitCount
-                                                x &= x &- 1
-                                                let d = HammingKernels.distance(codeWords.baseAddress! + i * perCode, query, words: perCode)
-                                                if d < currentLimit {
-                                                    onOffer(&states[q - first], d, i)
-                                                    currentLimit = limit(states[q - first])
-                                                }
-                                            }
-                                        }
+                                    // Constant lengths (a type per length) let the kernel keep its
+                                    // counters in registers; other lengths take the general path.
+                                    func run<L: CodeLength>(_: L.Type) {
+                                        Self.scanQuery(L.self, bits: bits, levels: levels, planes: planePointer.baseAddress!,
+                                                       blocks: chunk..<chunkEnd, lastBlock: blockCount - 1, lastValid: lastValid,
+                                                       queryMasks: masks + (q - first) * bits,
+                                                       query: queryWords.baseAddress! + q * perCode,
+                                                       codeWords: codeWords.baseAddress!, perCode: perCode, scratch: scratch,
+                                                       state: &states[q - first], limit: limit, onOffer: onOffer)
+                                    }
+                                    switch bits {
+                                    case 16: run(Bits16.self)
+                                    case 32: run(Bits32.self)
+                                    case 64: run(Bits64.self)
+                                    default: run(AnyBits.self)
                                     }
                                 }
                             }
@@ -136,3 +170,10 @@ public struct LinearScanIndex: HammingIndex {
         return perBatch.flatMap { $0 }
     }
 }
+
+/// A code length known at compile time, so the scan kernel is specialised per length.
+protocol CodeLength { static var bits: Int? { get } }
+enum Bits16: CodeLength { static var bits: Int? { 16 } }
+enum Bits32: CodeLength { static var bits: Int? { 32 } }
+enum Bits64: CodeLength { static var bits: Int? { 64 } }
+enum AnyBits: CodeLength { static var bits: Int? { nil } }

@@ -7,6 +7,7 @@ let commands: [Command] = [
     trainCommand,
     encodeCommand,
     evaluateCommand,
+    experimentCommand,
     DatasetsCommand.info(),
     .benchKernels,
 ]

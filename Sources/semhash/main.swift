@@ -8,6 +8,8 @@ let commands: [Command] = [
     encodeCommand,
     evaluateCommand,
     experimentCommand,
+    reportCommand,
+    tuneCommand,
     DatasetsCommand.info(),
     .benchKernels,
 ]

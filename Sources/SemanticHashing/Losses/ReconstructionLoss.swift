@@ -19,10 +19,10 @@ public enum ReconstructionLoss {
 
     /// `logits` n×D decoder outputs; `target` n×D non-negative weights (normalised per row here).
     /// The gradient is computed in the logits' storage, so pass a matrix you no longer need.
-    public static func distribution(logits: Matrix, target: FeatureMatrix) -> LossValue {
+    public static func distribution(logits: consuming Matrix, target: FeatureMatrix) -> LossValue {
         precondition(logits.rows == target.rows && logits.columns == target.columns, "ReconstructionLoss: shapes differ")
         let n = logits.rows, d = logits.columns
-        var gradient = logits
+        var gradient = consume logits  // the softmax and its gradient reuse the logits' storage
         var rowLosses = [Double](repeating: 0, count: n)
         let scale = 1 / Float(n)
         let denseTarget: Matrix? = { if case .dense(let m) = target { return m } else { return nil } }()

@@ -183,9 +183,12 @@ public final class HashingVAE: @unchecked Sendable {
 
         // Reconstruction.
         let decoded = decoder(.dense(sample))
-        let rec = c.reconstruction == .distribution
-            ? ReconstructionLoss.distribution(logits: decoded, target: batch.target)
-            : ReconstructionLoss.gaussian(outputs: decoded, target: batch.target)
+        let rec: LossValue
+        if c.reconstruction == .distribution {
+            rec = ReconstructionLoss.distribution(logits: consume decoded, target: batch.target)
+        } else {
+            rec = ReconstructionLoss.gaussian(outputs: consume decoded, target: batch.target)
+        }
         losses.reconstruction = rec.value
         var dSample = decoder.backward(rec.gradient)!
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Exact k-nearest-neighbour search with multi-index hashing (Norouzi, Punjani, Fleet,
 /// "Fast exact search in Hamming space with multi-index hashing", CVPR 2012 / TPAMI 2014).
 ///
@@ -241,5 +243,3 @@ public struct MultiIndexHashingIndex: HammingIndex {
         }
     }
 }
-
-import Foundation

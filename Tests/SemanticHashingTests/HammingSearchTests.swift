@@ -86,9 +86,11 @@ final class MultiIndexHashingTests: XCTestCase {
         }
     }
 
-    func testDefaultSubstringCountFollowsThePaper() {
-        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 64, count: 1 << 20), 3)
+    func testDefaultSubstringCount() {
+        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 64, count: 10_000_000), 4)  // 16-bit substrings
+        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 64, count: 1_000_000), 5)
         XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 16, count: 1_000_000), 1)
-        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 32, count: 10_000_000), 2)  // capped at 2²⁴ buckets
+        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 256, count: 100), 32)
+        XCTAssertEqual(MultiIndexHashingIndex.defaultSubstringCount(bits: 64, count: 1 << 40), 3)  // capped at 2²⁴ buckets
     }
 }

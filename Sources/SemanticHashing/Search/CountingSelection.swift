@@ -75,14 +75,53 @@ struct CountingSelection {
     }
 
     /// The selected hits in (distance, index) order: min(k, candidates offered) of them.
+    /// Hits closer than the cut-off are all in; of the block tied at the cut-off only the
+    /// lowest indices fill the remaining slots, picked with a bounded max-heap (the tied block
+    /// can be tens of thousands of codes for clustered data, far more than the slots).
     func finish() -> [Neighbor] {
         var hits: [Neighbor] = []
-        hits.reserveCapacity(distances.count)
-        for c in 0..<distances.count where Int(distances[c]) <= cutoff {
-            hits.append(Neighbor(index: Int(UInt32(bitPattern: indices[c])), distance: Int(distances[c])))
+        var tied: [Int32] = []
+        for c in 0..<distances.count {
+            let d = Int(distances[c])
+            if d < cutoff {
+                hits.append(Neighbor(index: Int(UInt32(bitPattern: indices[c])), distance: d))
+            } else if d == cutoff {
+                tied.append(indices[c])
+            }
         }
         hits.sort(by: Neighbor.precedes)
-        if hits.count > k { hits.removeLast(hits.count - k) }
+        let slots = k - hits.count
+        guard slots > 0 else { return Array(hits.prefix(k)) }
+        var lowest = Self.smallest(slots, of: tied)
+        lowest.sort { UInt32(bitPattern: $0) < UInt32(bitPattern: $1) }
+        hits.append(contentsOf: lowest.map { Neighbor(index: Int(UInt32(bitPattern: $0)), distance: cutoff) })
         return hits
+    }
+
+    /// The `count` smallest values (as unsigned) of `values`, unordered: a max-heap of size count.
+    private static func smallest(_ count: Int, of values: [Int32]) -> [Int32] {
+        if values.count <= count { return values }
+        var heap = Array(values.prefix(count)).map { UInt32(bitPattern: $0) }
+        func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var top = i
+                if l < heap.count && heap[l] > heap[top] { top = l }
+                if r < heap.count && heap[r] > heap[top] { top = r }
+                if top == i { return }
+                heap.swapAt(i, top)
+                i = top
+            }
+        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        for v in values.dropFirst(count) {
+            let u = UInt32(bitPattern: v)
+            if u < heap[0] {
+                heap[0] = u
+                siftDown(0)
+            }
+        }
+        return heap.map { Int32(bitPattern: $0) }
     }
 }

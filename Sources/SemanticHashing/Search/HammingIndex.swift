@@ -27,7 +27,16 @@ public protocol HammingIndex: Sendable {
     func rangeSearch(_ queries: BinaryCodes, radius: Int) -> RangeSearchResults
 }
 
-/// The reference for tests: sort every distance. O(N log N) per query.
+/// The reference for tests: compute and sort every distance, O(N log N) per query.
+///
+/// ```
+/// search(Q, k)[q] = first min(k, N) of sort_{(d, i)} { (i, d_H(q, x_i)) : i < N }
+/// ```
+///
+/// ```swift
+/// let expected = BruteForceSearch.search(database, queries, k: 10)
+/// XCTAssertEqual(index.search(queries, k: 10), expected)
+/// ```
 public enum BruteForceSearch {
     public static func search(_ database: BinaryCodes, _ queries: BinaryCodes, k: Int) -> SearchResults {
         let kk = min(max(k, 0), database.count)

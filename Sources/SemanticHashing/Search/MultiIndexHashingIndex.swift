@@ -1,3 +1,5 @@
+import Foundation
+
 /// Exact k-nearest-neighbour search with multi-index hashing (Norouzi, Punjani, Fleet,
 /// "Fast exact search in Hamming space with multi-index hashing", CVPR 2012 / TPAMI 2014).
 ///
@@ -13,18 +15,18 @@
 /// A code is taken at the first (r, s) it turns up: where d_s = r, d_j > r for j < s and
 /// d_j ≥ r for j > s (d_j = distance of substring j), so no visited set is needed. Buckets
 /// are stored CSR-style (offsets, then ids and a copy of the codes in bucket order), so a
-/// probe reads one contiguous run. m defaults to the paper's B / log2 N, at least ⌈B / 24⌉
-/// so a table has at most 2²⁴ buckets.
+/// probe reads one contiguous run. m defaults to substrings of about log2 N − 8 bits (see
+/// `defaultSubstringCount`), at least ⌈B / 24⌉ so a table has at most 2²⁴ buckets.
 ///
 /// ```swift
-/// let mih = MultiIndexHashingIndex(codes: database)          // m = B / log2 N
+/// let mih = MultiIndexHashingIndex(codes: database)          // m from B and N
 /// let hits = mih.search(queries, k: 100)                     // same as LinearScanIndex
 /// ```
 public struct MultiIndexHashingIndex: HammingIndex {
     public let bits: Int
     public private(set) var codes: BinaryCodes
     public var threads: Int
-    /// Substring count requested at init (nil = chosen from N at each `add`).
+    /// Substring count requested at init (nil = `defaultSubstringCount` at each `add`).
     public let requestedSubstrings: Int?
     /// The substrings in use: (first bit, length).
     public private(set) var substrings: [(start: Int, length: Int)] = []
@@ -54,11 +56,15 @@ public struct MultiIndexHashingIndex: HammingIndex {
     public var count: Int { codes.count }
     public var substringCount: Int { substrings.count }
 
-    /// The paper's choice m ≈ B / log2 N, kept so no table exceeds 2²⁴ buckets.
+    /// Substrings of about log2 N − 8 bits (≈ 256 codes per bucket), at most 24 bits each. The
+    /// paper's m = B / log2 N (≈ one code per bucket) probes far more buckets, and each probe
+    /// of a table with millions of buckets misses the cache: measured on 64-bit random codes,
+    /// m = 3 gave 57 queries/s at 10⁷ codes and 116 at 10⁶, m = 4 gave 186 and m = 5 436.
     public static func defaultSubstringCount(bits: Int, count: Int) -> Int {
-        let log2N = Swift.max(1.0, log2(Double(Swift.max(count, 2))))
-        let paper = Int((Double(bits) / log2N).rounded())
-        return Swift.min(bits, Swift.max(1, paper, (bits + 23) / 24))
+        let log2N = log2(Double(Swift.max(count, 2)))
+        let length = Swift.max(8.0, log2N - 8)
+        let m = Int((Double(bits) / length).rounded())
+        return Swift.min(bits, Swift.max(1, m, (bits + 23) / 24))
     }
 
     /// Appends codes and rebuilds every table (O(N·m)): add in large batches.
@@ -241,5 +247,3 @@ public struct MultiIndexHashingIndex: HammingIndex {
         }
     }
 }
-
-import Foundation

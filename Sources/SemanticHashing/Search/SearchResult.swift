@@ -1,4 +1,14 @@
-/// One search hit: a database position and its Hamming distance to the query.
+/// One search hit: a database position and its Hamming distance to the query. Hits are always
+/// ordered by distance, then by index:
+///
+/// ```
+/// (i, d) ≺ (i', d')  ⇔  d < d'  ∨  (d = d' ∧ i < i')
+/// ```
+///
+/// ```swift
+/// let hit = Neighbor(index: 17, distance: 3)
+/// let ordered = hits.sorted(by: Neighbor.precedes)
+/// ```
 public struct Neighbor: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var index: Int
     public var distance: Int

@@ -14,6 +14,9 @@ let experimentCommand = Command(
 
     Rows are appended atomically as cells finish. When --out exists the sweep resumes: cells whose
     config_hash is already in the file are skipped, so a killed sweep continues where it stopped.
+    Results are bit-identical for the same settings, machine, compute backend and kernel thread
+    count (SEMHASH_THREADS); keep SEMHASH_THREADS the same when resuming. On 2 cores the kernels'
+    own threads and --jobs compete: SEMHASH_THREADS=1 with --jobs 2 is the fastest setting measured.
     Example:
       semhash experiment --data snippets:DATA/snippets --models ssb-vae,phs-gs,vdsh-s --bits 16,32 \\
         --levels 0.1:1.0:0.1 --runs 5 --hyperparameters reference-hyperparameters.csv --out results.csv
@@ -36,7 +39,7 @@ let experimentCommand = Command(
         .value("--learning-rate", "LR", "Adam learning rate", default: "0.001"),
         .flag("--dense-adam", "Update every row of the first layer each step (exact Keras Adam; slower on sparse data)."),
         .value("--out", "FILE", "Results CSV (rows are appended)", default: "results.csv"),
-        .value("--jobs", "N", "Cells trained at once, on threads sharing the loaded data", default: "1"),
+        .value("--jobs", "N", "Cells trained at once, on threads sharing the loaded data; with 2 cores use SEMHASH_THREADS=1 and --jobs 2", default: "1"),
         .flag("--resume", "Skip cells already in --out (the default when it exists)."),
         .flag("--restart", "Delete --out first and run every cell again."),
         .flag("--dry-run", "List the cells and whether each is done, without training."),

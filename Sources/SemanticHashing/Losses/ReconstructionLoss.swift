@@ -51,18 +51,21 @@ public enum ReconstructionLoss {
                         UnsafeMutableBufferPointer(start: row, count: d).update(repeating: 0)
                         continue
                     }
-                    VectorMath.softmaxRows(logits: UnsafeMutableBufferPointer(start: row, count: d), rows: 1, columns: d)
+                    // Softmax and gradient share one final pass: x̂ = e/Σe is only formed at the
+                    // target entries, and s'·x̂ is one scaling of the exponentials.
+                    let rowBuffer = UnsafeMutableBufferPointer(start: row, count: d)
+                    let inverseTotal = 1 / VectorMath.exponentiate(rowBuffer, shiftedBy: VectorMath.maximum(UnsafeBufferPointer(rowBuffer)))
                     var unclippedMass: Float = 0
                     var loss = 0.0
                     for k in columns.indices {
                         let x = weights[k] / sum
-                        let q = row[Int(columns[k])]
+                        let q = row[Int(columns[k])] * inverseTotal
                         loss -= Double(x) * Foundation.log(Double(max(q, clipFloor)))
                         if q >= clipFloor { unclippedMass += x } else { weights[k] = 0 }
                     }
                     rowLosses[i] = loss
                     // ∂/∂logit = s'·x̂ everywhere, minus x on the unclipped target entries.
-                    VectorMath.scale(UnsafeMutableBufferPointer(start: row, count: d), by: unclippedMass * scale)
+                    VectorMath.scale(rowBuffer, by: unclippedMass * scale * inverseTotal)
                     for k in columns.indices { row[Int(columns[k])] -= weights[k] / sum * scale }
                 }
             }

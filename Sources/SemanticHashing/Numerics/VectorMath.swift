@@ -146,9 +146,18 @@ public enum VectorMath {
 
     /// Softmax of one row in place; returns its log-sum-exp (−∞ for an empty row).
     private static func softmaxRow(_ row: UnsafeMutableBufferPointer<Float>) -> Float {
-        guard let base = row.baseAddress, row.count > 0 else { return -.infinity }
-        let count = row.count
-        let raw = UnsafeMutableRawPointer(base)
+        guard row.count > 0 else { return -.infinity }
+        let maximum = maximum(UnsafeBufferPointer(row))
+        let total = exponentiate(row, shiftedBy: maximum)
+        scale(row, by: 1 / total)
+        return maximum + Foundation.log(total)
+    }
+
+    /// The largest value (−∞ for an empty buffer).
+    public static func maximum(_ x: UnsafeBufferPointer<Float>) -> Float {
+        guard let base = x.baseAddress else { return -.infinity }
+        let count = x.count
+        let raw = UnsafeRawPointer(base)
         var i = 0
         var maxima = SIMD16<Float>(repeating: -.infinity)
         while i + 16 <= count {
@@ -158,24 +167,30 @@ public enum VectorMath {
         }
         var maximum = maxima.max()
         while i < count { maximum = max(maximum, base[i]); i += 1 }
+        return maximum
+    }
 
-        let shift = SIMD16<Float>(repeating: maximum)
+    /// x ← e^(x − shift) in place; returns Σ e^(x − shift). With shift = max x nothing overflows.
+    public static func exponentiate(_ x: UnsafeMutableBufferPointer<Float>, shiftedBy shift: Float) -> Float {
+        guard let base = x.baseAddress else { return 0 }
+        let count = x.count
+        let raw = UnsafeMutableRawPointer(base)
+        let shifts = SIMD16<Float>(repeating: shift)
         var sums = SIMD16<Float>()
-        i = 0
+        var i = 0
         while i + 16 <= count {
-            let e = exp(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - shift)
+            let e = exp(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - shifts)
             raw.storeBytes(of: e, toByteOffset: i * 4, as: SIMD16<Float>.self)
             sums += e
             i += 16
         }
         var total = sums.sum()
         while i < count {
-            base[i] = exp(base[i] - maximum)
+            base[i] = exp(base[i] - shift)
             total += base[i]
             i += 1
         }
-        scale(row, by: 1 / total)
-        return maximum + Foundation.log(total)
+        return total
     }
 
     /// y ← α·x + y.

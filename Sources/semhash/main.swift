@@ -15,6 +15,7 @@ let commands: [Command] = [
     tuneCommand,
     DatasetsCommand.info(),
     .benchKernels,
+    benchTrainingStepCommand,
     benchSearchCommand,
     benchMetricsCommand,
 ]

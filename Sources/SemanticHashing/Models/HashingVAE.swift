@@ -10,6 +10,15 @@ public struct TrainingBatch: Sendable {
     public var labels: Matrix
     /// Whether each item carries labels.
     public var labelled: [Bool]
+
+    public init(features: FeatureMatrix, target: FeatureMatrix, labels: Matrix, labelled: [Bool]) {
+        precondition(features.rows == target.rows && features.rows == labels.rows && labelled.count == features.rows,
+                     "TrainingBatch: parts have different item counts")
+        self.features = features
+        self.target = target
+        self.labels = labels
+        self.labelled = labelled
+    }
 }
 
 /// The loss terms of one step, unweighted, and the weighted total.

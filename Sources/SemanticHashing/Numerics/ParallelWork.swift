@@ -21,7 +21,8 @@ enum ParallelWork {
         func store(_ value: T, at item: Int) { base[item] = value }
     }
 
-    static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// The same thread count as every other kernel (`SEMHASH_THREADS` or the core count).
+    static var defaultThreads: Int { ParallelExecution.threadCount }
 
     static func map<T>(count: Int, threads: Int,
                        _ work: @Sendable (_ worker: Int, _ items: StrideTo<Int>, _ slots: Slots<T>) -> Void) -> [T] {

@@ -10,15 +10,7 @@ public enum LinearAlgebra {
     public static func gemm(_ a: Matrix, transposeA: Bool = false,
                             _ b: Matrix, transposeB: Bool = false,
                             alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
-        let m = transposeA ? a.columns : a.rows
-        let k = transposeA ? a.rows : a.columns
-        let kb = transposeB ? b.columns : b.rows
-        let n = transposeB ? b.rows : b.columns
-        precondition(k == kb, "gemm: inner dimensions differ (\(k) vs \(kb))")
-        precondition(c.rows == m && c.columns == n, "gemm: output is \(c.rows)×\(c.columns), expected \(m)×\(n)")
-        ComputeBackend.current.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                    alpha: alpha, a: a.storage, lda: a.columns,
-                                    b: b.storage, ldb: b.columns, beta: beta, c: &c.storage, ldc: c.columns)
+        ComputeBackend.current.gemm(a, transposeA: transposeA, b, transposeB: transposeB, alpha: alpha, beta: beta, into: &c)
     }
 
     /// Returns op(A)·op(B).

@@ -33,11 +33,25 @@ enum HammingKernels {
         return d
     }
 
-    /// Counter levels above the 1s, 2s and 4s counters that `bits` inputs need (count ≤ bits).
+    /// L = ⌈log₂ bits⌉: the counter level whose bit decides `distance < T` (see `startingCounts`).
+    @inline(__always)
+    static func decidingLevel(bits: Int) -> Int {
+        bits <= 1 ? 0 : Int.bitWidth - (bits - 1).leadingZeroBitCount
+    }
+
+    /// Counter levels above the 1s, 2s and 4s counters: up to and including the deciding level.
     static func highLevels(bits: Int) -> Int {
-        var levels = 0
-        while (8 << levels) <= bits { levels += 1 }
-        return levels
+        max(0, decidingLevel(bits: bits) - 2)
+    }
+
+    /// Bit `level` of the counters' starting value c = 2^L − T, as a lane of all ones or zeros.
+    /// Starting the count at c instead of 0 turns the comparison into one bit: the distance d
+    /// satisfies d ≥ T exactly when d + c ≥ 2^L, and d + c ≤ bits + 2^L − 1 < 2^(L+1), so that is
+    /// bit L of the final count. No per-level compare is needed after the adder tree.
+    @inline(__always)
+    private static func startingCounts(_ level: Int, bits: Int, threshold: Int) -> Lanes {
+        let offset = (1 << decidingLevel(bits: bits)) - threshold
+        return Lanes(repeating: 0 &- UInt64(truncatingIfNeeded: (offset >> level) & 1))
     }
 
     /// Full adder on bit vectors: (high, low) ← a + b + low.
@@ -55,8 +69,10 @@ enum HammingKernels {
     static func lessThanMask(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
                              threshold: Int, levels: Int, scratch high: UnsafeMutablePointer<Lanes>) -> Lanes {
         let zero = Lanes(repeating: 0)
-        var ones = zero, twos = zero, fours = zero
-        for l in 0..<levels { high[l] = zero }
+        var ones = startingCounts(0, bits: bits, threshold: threshold)
+        var twos = startingCounts(1, bits: bits, threshold: threshold)
+        var fours = startingCounts(2, bits: bits, threshold: threshold)
+        for l in 0..<levels { high[l] = startingCounts(l + 3, bits: bits, threshold: threshold) }
         var j = 0
         // Harley–Seal: 8 inputs → one "eights" vector with 7 carry-save adders.
         while j + 8 <= bits {
@@ -89,20 +105,10 @@ enum HammingKernels {
             }
             j += 1
         }
-        // count < threshold, most significant counter bit first.
-        var less = zero, equal = Lanes(repeating: ~0)
-        var level = levels + 2
-        while level >= 0 {
-            let c = level >= 3 ? high[level - 3] : (level == 2 ? fours : (level == 1 ? twos : ones))
-            if (threshold >> level) & 1 == 1 {
-                less |= equal & ~c
-                equal &= c
-            } else {
-                equal &= ~c
-            }
-            level -= 1
-        }
-        return less
+        let deciding = decidingLevel(bits: bits)
+        let reached = deciding >= 3 ? high[deciding - 3] : (deciding == 2 ? fours : (deciding == 1 ? twos : ones))
+        // `^ all ones`, not `~`: the prefix operator is lowered lane by lane through scalar registers.
+        return reached ^ Lanes(repeating: ~0)
     }
 
     /// `lessThanMask` for codes shorter than 128 bits: the counters live in locals, so when the
@@ -111,8 +117,11 @@ enum HammingKernels {
     static func lessThanMaskShort(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
                                   threshold: Int) -> Lanes {
         let zero = Lanes(repeating: 0)
-        var ones = zero, twos = zero, fours = zero
-        var eightsCount = zero, sixteens = zero, thirtyTwos = zero, sixtyFours = zero
+        @inline(__always) func start(_ level: Int) -> Lanes { startingCounts(level, bits: bits, threshold: threshold) }
+        var ones = start(0), twos = start(1), fours = start(2)
+        var counts = HighCounters(eights: start(3), sixteens: start(4), thirtyTwos: start(5), sixtyFours: start(6),
+                                  oneTwentyEights: start(7))
+        let deciding = decidingLevel(bits: bits)
         var j = 0
         while j + 8 <= bits {
             var twosA = zero, twosB = zero, foursA = zero, foursB = zero, eights = zero
@@ -123,7 +132,7 @@ enum HammingKernels {
             carrySave(&twosB, &ones, p[j + 6] ^ q[j + 6], p[j + 7] ^ q[j + 7])
             carrySave(&foursB, &twos, twosA, twosB)
             carrySave(&eights, &fours, foursA, foursB)
-            addCarry(eights, into: &eightsCount, &sixteens, &thirtyTwos, &sixtyFours, bits: bits)
+            counts.add(eights, upTo: deciding)
             j += 8
         }
         while j < bits {
@@ -131,35 +140,42 @@ enum HammingKernels {
             var c = ones & carry; ones ^= carry; carry = c
             c = twos & carry; twos ^= carry; carry = c
             c = fours & carry; fours ^= carry; carry = c
-            addCarry(carry, into: &eightsCount, &sixteens, &thirtyTwos, &sixtyFours, bits: bits)
+            counts.add(carry, upTo: deciding)
             j += 1
         }
-        var less = zero, equal = Lanes(repeating: ~0)
-        @inline(__always) func compare(_ c: Lanes, _ level: Int) {
-            if (threshold >> level) & 1 == 1 { less |= equal & ~c; equal &= c } else { equal &= ~c }
+        let reached: Lanes
+        switch deciding {
+        case 0: reached = ones
+        case 1: reached = twos
+        case 2: reached = fours
+        case 3: reached = counts.eights
+        case 4: reached = counts.sixteens
+        case 5: reached = counts.thirtyTwos
+        case 6: reached = counts.sixtyFours
+        default: reached = counts.oneTwentyEights
         }
-        if bits >= 64 { compare(sixtyFours, 6) }
-        if bits >= 32 { compare(thirtyTwos, 5) }
-        if bits >= 16 { compare(sixteens, 4) }
-        if bits >= 8 { compare(eightsCount, 3) }
-        compare(fours, 2)
-        compare(twos, 1)
-        compare(ones, 0)
-        return less
+        return reached ^ Lanes(repeating: ~0)
     }
 
-    /// Adds a bit vector of weight 8 into the 8s…64s counters that `bits` inputs can reach.
-    @inline(__always)
-    private static func addCarry(_ carry: Lanes, into eights: inout Lanes, _ sixteens: inout Lanes,
-                                 _ thirtyTwos: inout Lanes, _ sixtyFours: inout Lanes, bits: Int) {
-        guard bits >= 8 else { return }
-        var c = eights & carry; eights ^= carry
-        guard bits >= 16 else { return }
-        var d = sixteens & c; sixteens ^= c; c = d
-        guard bits >= 32 else { return }
-        d = thirtyTwos & c; thirtyTwos ^= c; c = d
-        guard bits >= 64 else { return }
-        sixtyFours ^= c
+    /// The 8s…128s counters of `lessThanMaskShort`; only levels up to the deciding one are kept
+    /// (the count never carries past it), so a constant code length drops the rest at compile time.
+    private struct HighCounters {
+        var eights, sixteens, thirtyTwos, sixtyFours, oneTwentyEights: Lanes
+
+        /// Adds a bit vector of weight 8.
+        @inline(__always)
+        mutating func add(_ carry: Lanes, upTo deciding: Int) {
+            guard deciding >= 3 else { return }
+            var c = eights & carry; eights ^= carry
+            guard deciding >= 4 else { return }
+            var d = sixteens & c; sixteens ^= c; c = d
+            guard deciding >= 5 else { return }
+            d = thirtyTwos & c; thirtyTwos ^= c; c = d
+            guard deciding >= 6 else { return }
+            d = sixtyFours & c; sixtyFours ^= c; c = d
+            guard deciding >= 7 else { return }
+            oneTwentyEights ^= c
+        }
     }
 
     /// The query's bits as lanes of all ones (bit set) or all zeros, `bits` lanes.

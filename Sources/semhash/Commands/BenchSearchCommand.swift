@@ -137,17 +137,22 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
                     }
                     if kinds.contains("flat") || kinds.contains("mih") {
                         var flat = LinearScanIndex(codes: database, threads: threadList[0])
-                        for threads in threadList where kinds.contains("flat") || reference == nil {
-                            flat.threads = threads
-                            var times: [Double] = [], cpu: [Double] = []
-                            for _ in 0..<repeats {
+                        // Thread counts take turns within each repeat, so a slow spell of a shared
+                        // machine lands on all of them alike and the 2T/1T ratio stays fair.
+                        let timedThreads = kinds.contains("flat") ? threadList : [threadList[0]]
+                        var times = [[Double]](repeating: [], count: timedThreads.count), cpu = times
+                        for _ in 0..<repeats {
+                            for (t, threads) in timedThreads.enumerated() {
+                                flat.threads = threads
                                 let cpuStart = processCPUSeconds()
-                                times.append(seconds { reference = flat.search(queryCodes, k: k) })
-                                cpu.append(processCPUSeconds() - cpuStart)
+                                times[t].append(seconds { reference = flat.search(queryCodes, k: k) })
+                                cpu[t].append(processCPUSeconds() - cpuStart)
                             }
-                            if kinds.contains("flat") {
-                                report(kind: "flat", threads: threads, qps: Double(queries) / median(times),
-                                       cpuQPS: Double(queries) / median(cpu), build: nil, exact: nil)
+                        }
+                        if kinds.contains("flat") {
+                            for (t, threads) in timedThreads.enumerated() {
+                                report(kind: "flat", threads: threads, qps: Double(queries) / median(times[t]),
+                                       cpuQPS: Double(queries) / median(cpu[t]), build: nil, exact: nil)
                             }
                         }
                     }

@@ -22,6 +22,32 @@ final class VectorMathKernelTests: XCTestCase {
         print("VectorMath.exp: max relative error \(worst) at x = \(worstInput) over \(inputs.count) inputs")
     }
 
+    /// The softmax's exp: as accurate as `exp` on [−87.33, 88], 0 below, e^88 above.
+    func testSoftmaxExpIsAccurateAndClamps() {
+        var rng = RandomSource(seed: 6)
+        let inputs: [Float] = (0..<100_000).map { _ in rng.uniform(-87.33, 88) } + [0, -1e-8, 1e-8, -87.33, 88, -0.3465736]
+        var worst = 0.0
+        for chunk in stride(from: 0, to: inputs.count, by: 16) {
+            var lanes = SIMD16<Float>(repeating: 0)
+            let slice = inputs[chunk..<min(chunk + 16, inputs.count)]
+            for (lane, x) in slice.enumerated() { lanes[lane] = x }
+            let result = VectorMath.softmaxExp(lanes)
+            for (lane, x) in slice.enumerated() {
+                let exact = Foundation.exp(Double(x))
+                worst = max(worst, abs(Double(result[lane]) - exact) / exact)
+            }
+        }
+        XCTAssertLessThan(worst, 2.5e-7)
+        let edges = VectorMath.softmaxExp(SIMD16(-200, -1e30, -.infinity, 100, .infinity, .nan, 0, -87.33,
+                                                 0, 0, 0, 0, 0, 0, 0, 0))
+        let ceiling = Foundation.exp(88.0)
+        for lane in 0..<3 { XCTAssertEqual(edges[lane], 0, "lane \(lane)") }
+        XCTAssertEqual(Double(edges[7]), Foundation.exp(Double(Float(-87.33))), accuracy: 1e-44)
+        for lane in 3..<5 { XCTAssertEqual(Double(edges[lane]), ceiling, accuracy: ceiling * 3e-7, "lane \(lane)") }
+        XCTAssertTrue(edges[5].isNaN)
+        XCTAssertEqual(edges[6], 1)
+    }
+
     func testExpEdgeCases() {
         XCTAssertEqual(VectorMath.exp(0), 1)
         XCTAssertEqual(VectorMath.exp(89), .infinity)

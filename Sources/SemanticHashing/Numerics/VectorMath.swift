@@ -170,7 +170,36 @@ public enum VectorMath {
         return maximum
     }
 
-    /// x ← e^(x − shift) in place; returns Σ e^(x − shift). With shift = max x nothing overflows.
+    /// e^x for the softmax's shifted logits: arguments below −87.33 give 0 (no subnormals),
+    /// above 88 they saturate at e^88, NaN stays NaN.
+    /// Within the clamp 2ⁿ is one normal factor, so the range handling of `exp` (two factors,
+    /// overflow and underflow fix-ups) is not needed; this is about half the instructions, and
+    /// the softmax over the vocabulary is the hottest loop of training after the GEMMs.
+    @inline(__always)
+    static func softmaxExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        var clamped = x
+        let tiny = x .< -87.33
+        clamped.replace(with: -87.33, where: tiny)
+        clamped.replace(with: 88, where: x .> 88)
+        let roundingMagic: Float = 12_582_912
+        let shifted = clamped * 1.442_695_04 + roundingMagic
+        let n = shifted - roundingMagic
+        let nInteger = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
+        let r = (clamped - n * 0.693_359_375) - n * -2.121_944_4e-4
+        var p = r * (1 / 5040) + (1 / 720)
+        p = p * r + (1 / 120)
+        p = p * r + (1 / 24)
+        p = p * r + (1 / 6)
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        var result = p * unsafeBitCast((nInteger &+ 127) &<< 23, to: SIMD16<Float>.self)
+        result.replace(with: 0, where: tiny)
+        return result
+    }
+
+    /// x ← e^(x − shift) in place; returns Σ e^(x − shift). Meant for shift = max x (softmax);
+    /// the range is `softmaxExp`'s, so nothing overflows.
     public static func exponentiate(_ x: UnsafeMutableBufferPointer<Float>, shiftedBy shift: Float) -> Float {
         guard let base = x.baseAddress else { return 0 }
         let count = x.count
@@ -179,14 +208,14 @@ public enum VectorMath {
         var sums = SIMD16<Float>()
         var i = 0
         while i + 16 <= count {
-            let e = exp(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - shifts)
+            let e = softmaxExp(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - shifts)
             raw.storeBytes(of: e, toByteOffset: i * 4, as: SIMD16<Float>.self)
             sums += e
             i += 16
         }
         var total = sums.sum()
         while i < count {
-            base[i] = exp(base[i] - shift)
+            base[i] = softmaxExp(SIMD16(repeating: base[i] - shift))[0]
             total += base[i]
             i += 1
         }

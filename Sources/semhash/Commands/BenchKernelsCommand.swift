@@ -22,7 +22,7 @@ extension Command {
             discussion: """
             Dense shapes are the SSB-VAE layer products for batch 100, hidden 500, vocabulary 10 000 and 32 bits; \
             the sparse case is a 100×10 000 bag-of-words batch with 40 non-zeros per row at uniformly random columns. \
-            Each figure is the median of --repeat timed runs after one warm-up run; the products compared in a row take turns within each repeat, so their ratio is fair on a busy machine.
+            Each figure is the median of --repeat timed runs after one warm-up run.
             """,
             options: [
                 .flag("--json", "Print one JSON object instead of a table."),
@@ -83,10 +83,13 @@ struct KernelBenchmark {
             let a = randomMatrix(shape.transposeA ? shape.k : shape.m, shape.transposeA ? shape.m : shape.k, &rng)
             let b = randomMatrix(shape.transposeB ? shape.n : shape.k, shape.transposeB ? shape.k : shape.n, &rng)
             var c = Matrix(rows: shape.m, columns: shape.n)
-            let times = medianSeconds(backends.map { backend in
-                { backend.gemm(a, transposeA: shape.transposeA, b, transposeB: shape.transposeB, into: &c) }
-            })
-            dense.append(DenseResult(denseCase: shape, seconds: Dictionary(uniqueKeysWithValues: zip(backends.map(\.name), times))))
+            var seconds: [String: Double] = [:]
+            for backend in backends {
+                seconds[backend.name] = medianSeconds {
+                    backend.gemm(a, transposeA: shape.transposeA, b, transposeB: shape.transposeB, into: &c)
+                }
+            }
+            dense.append(DenseResult(denseCase: shape, seconds: seconds))
         }
 
         let best = backends[0]
@@ -103,14 +106,16 @@ struct KernelBenchmark {
         let g = randomMatrix(batch, hidden, &rng)
         var hiddenOut = Matrix(rows: batch, columns: hidden)
         var gradient = Matrix(rows: vocabulary, columns: hidden)
-        let forwardTimes = medianSeconds([{ LinearAlgebra.sparseTimesDense(s, w, into: &hiddenOut) },
-                                          { best.gemm(sDense, w, into: &hiddenOut) }])
-        let forward = SparseResult(label: "S·W (100×10000, 40 nnz/row)·(10000×500)", sparseSeconds: forwardTimes[0],
-                                   denseSeconds: forwardTimes[1], denseBackend: best.name)
-        let backwardTimes = medianSeconds([{ _ = LinearAlgebra.sparseTransposeTimesDense(s, g) },
-                                           { best.gemm(sDense, transposeA: true, g, into: &gradient) }])
-        let backward = SparseResult(label: "Sᵀ·G (10000×100)·(100×500), touched rows", sparseSeconds: backwardTimes[0],
-                                    denseSeconds: backwardTimes[1], denseBackend: best.name)
+        let forward = SparseResult(
+            label: "S·W (100×10000, 40 nnz/row)·(10000×500)",
+            sparseSeconds: medianSeconds { LinearAlgebra.sparseTimesDense(s, w, into: &hiddenOut) },
+            denseSeconds: medianSeconds { best.gemm(sDense, w, into: &hiddenOut) },
+            denseBackend: best.name)
+        let backward = SparseResult(
+            label: "Sᵀ·G (10000×100)·(100×500), touched rows",
+            sparseSeconds: medianSeconds { _ = LinearAlgebra.sparseTransposeTimesDense(s, g) },
+            denseSeconds: medianSeconds { best.gemm(sDense, transposeA: true, g, into: &gradient) },
+            denseBackend: best.name)
         return Report(backends: backends, dense: dense, sparse: [forward, backward], repeats: repeats)
     }
 
@@ -118,24 +123,17 @@ struct KernelBenchmark {
         Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in rng.uniform(-1, 1) })
     }
 
-    /// Median wall time of `repeats` runs of each body, after one untimed warm-up run each. The
-    /// bodies take turns within every repeat, so a slow spell of a shared machine lands on all
-    /// of them alike and the ratios between them stay fair.
-    private func medianSeconds(_ bodies: [() -> Void]) -> [Double] {
-        for body in bodies { body() }
-        var times = [[Double]](repeating: [], count: bodies.count)
+    /// Median wall time of `repeats` runs of `body`, after one untimed warm-up run.
+    private func medianSeconds(_ body: () -> Void) -> Double {
+        body()
+        var times: [Double] = []
         for _ in 0..<repeats {
-            for (i, body) in bodies.enumerated() {
-                let start = DispatchTime.now().uptimeNanoseconds
-                body()
-                times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-            }
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
         }
-        return times.map { runs in
-            let sorted = runs.sorted()
-            let middle = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-        }
+        times.sort()
+        return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     }
 }
 

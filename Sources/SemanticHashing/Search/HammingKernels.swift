@@ -4,7 +4,8 @@
 /// ```
 /// d(a, b) = Σ_w popcount(a_w ⊕ b_w)
 /// bit-sliced: for each bit plane j, x_j = plane_j ⊕ (q_j ? 1…1 : 0…0);
-///             count = Σ_j x_j with carry-save adders, per lane; mask = [count < T]
+///             count = (2^L − T) + Σ_j x_j with carry-save adders, per lane (2^L ≥ bits);
+///             mask = [count < T] = NOT bit L of count
 /// ```
 ///
 /// Why bit-sliced: the toolchain targets baseline x86-64 (no `popcnt` instruction), so a
@@ -15,7 +16,8 @@
 ///
 /// ```swift
 /// let d = HammingKernels.distance(a, b, words: 1)
-/// let m = HammingKernels.lessThanMask(planes: p, queryMasks: q, bits: 32, threshold: 7, scratch: s)
+/// let m = HammingKernels.lessThanMask(planes: p, queryMasks: q, bits: 32, threshold: 7,
+///                                      levels: HammingKernels.highLevels(bits: 32), scratch: s)
 /// ```
 enum HammingKernels {
     /// Two 64-bit lanes, one SSE register: measured faster than four or eight lanes at 32 bits

@@ -31,21 +31,7 @@ public enum VectorMath {
         var clamped = x
         clamped.replace(with: expUnderflowThreshold, where: x .< expUnderflowThreshold)
         clamped.replace(with: expOverflowThreshold, where: x .> expOverflowThreshold)
-        // Adding 1.5·2²³ rounds to an integer in the low mantissa bits (|x/ln2| < 2²²), which
-        // gives both n as a Float and n as an integer without a (slow, non-SSE2) round instruction.
-        let roundingMagic: Float = 12_582_912
-        let shifted = clamped * 1.442_695_04 + roundingMagic
-        let n = shifted - roundingMagic
-        let nInteger = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
-        // Cody–Waite: ln 2 split so n·ln2High is exact for |n| ≤ 2⁸.
-        let r = (clamped - n * 0.693_359_375) - n * -2.121_944_4e-4
-        var p = r * (1 / 5040) + (1 / 720)
-        p = p * r + (1 / 120)
-        p = p * r + (1 / 24)
-        p = p * r + (1 / 6)
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
+        let (p, nInteger) = reduced(clamped)
         // 2ⁿ for n ∈ [−150, 128] as two normal factors 2^(n/2)·2^(n − n/2), so results near
         // overflow and subnormal results are both reached without an intermediate ∞ or 0.
         let half = nInteger &>> 1
@@ -56,6 +42,26 @@ public enum VectorMath {
         result.replace(with: 0, where: x .< expUnderflowThreshold)
         result.replace(with: x, where: x .!= x)
         return result
+    }
+
+    /// e^x = 2ⁿ·e^r for |x| ≤ 104: returns e^r (|r| ≤ ln2/2) and n, shared by both exps.
+    @inline(__always)
+    private static func reduced(_ x: SIMD16<Float>) -> (expR: SIMD16<Float>, n: SIMD16<Int32>) {
+        // Adding 1.5·2²³ rounds to an integer in the low mantissa bits (|x/ln2| < 2²²), which
+        // gives both n as a Float and n as an integer without a (slow, non-SSE2) round instruction.
+        let roundingMagic: Float = 12_582_912
+        let shifted = x * 1.442_695_04 + roundingMagic
+        let n = shifted - roundingMagic
+        // Cody–Waite: ln 2 split so n·ln2High is exact for |n| ≤ 2⁸.
+        let r = (x - n * 0.693_359_375) - n * -2.121_944_4e-4
+        var p = r * (1 / 5040) + (1 / 720)
+        p = p * r + (1 / 120)
+        p = p * r + (1 / 24)
+        p = p * r + (1 / 6)
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        return (p, unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000)
     }
 
     /// √v lane by lane (relative error ≤ 2e-7 for normal v; 0 for v ≤ 0; subnormal v give a
@@ -181,18 +187,7 @@ public enum VectorMath {
         let tiny = x .< -87.33
         clamped.replace(with: -87.33, where: tiny)
         clamped.replace(with: 88, where: x .> 88)
-        let roundingMagic: Float = 12_582_912
-        let shifted = clamped * 1.442_695_04 + roundingMagic
-        let n = shifted - roundingMagic
-        let nInteger = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
-        let r = (clamped - n * 0.693_359_375) - n * -2.121_944_4e-4
-        var p = r * (1 / 5040) + (1 / 720)
-        p = p * r + (1 / 120)
-        p = p * r + (1 / 24)
-        p = p * r + (1 / 6)
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
+        let (p, nInteger) = reduced(clamped)
         var result = p * unsafeBitCast((nInteger &+ 127) &<< 23, to: SIMD16<Float>.self)
         result.replace(with: 0, where: tiny)
         return result

@@ -74,6 +74,30 @@ final class ARFFLoaderTests: XCTestCase {
         }
     }
 
+    func testTFIDFValuesMatchHandComputedWeights() throws {
+        let dir = try TempDirectory()
+        let h = "@relation r\n@attribute a numeric\n@attribute b numeric\n@attribute c numeric\n@attribute y {0,1}\n@data\n"
+        let train = try dir.write("train.arff", h + "{0 1,1 1,3 1}\n{0 1}\n{2 2,3 1}\n")
+        let test = try dir.write("test.arff", h + "{0 1,2 1}\n{3 1}\n")
+        let data = try ARFFLoader.load(paths: "\(train),\(test)", options: ["labels": "1", "values": "tfidf"])
+        // n = 3, df = (2, 1, 1): idf a = ln(4/3) + 1, idf b = idf c = ln(2) + 1; rows scaled to unit l2.
+        let ia = log(4.0 / 3) + 1, ib = log(2.0) + 1
+        let n1 = (ia * ia + ib * ib).squareRoot()
+        let expectedTrain: [[Double]] = [[ia / n1, ib / n1, 0], [1, 0, 0], [0, 0, 1]]
+        let expectedTest: [[Double]] = [[ia / n1, 0, ib / n1], [0, 0, 0]]
+        for (got, want) in zip(data.train.features.denseRows + data.test.features.denseRows, expectedTrain + expectedTest) {
+            for (g, w) in zip(got, want) { XCTAssertEqual(Double(g), w, accuracy: 1e-6) }
+        }
+        XCTAssertEqual(try ARFFLoader.load(paths: "\(train),\(test)", options: ["labels": "1"]).train.features.denseRows[2], [0, 0, 2])
+        XCTAssertThrowsError(try ARFFLoader.load(paths: "\(train),\(test)", options: ["labels": "1", "values": "idf"])) { error in
+            XCTAssertTrue("\(error)".contains("stored, tfidf"), "\(error)")
+        }
+        let negative = try dir.write("neg.arff", h + "1,0,0,1\n0,-2,0,0\n")
+        assertMalformed("neg.arff:8", reasonContains: "non-negative") {
+            try ARFFLoader.load(paths: "\(negative),\(test)", options: ["labels": "1", "values": "tfidf"])
+        }
+    }
+
     func testTMCDirectoryLayoutAndSeededValidation() throws {
         let dir = try TempDirectory()
         var h = "@relation tmc\n"
@@ -92,6 +116,10 @@ final class ARFFLoaderTests: XCTestCase {
         XCTAssertEqual(all.filter(\.isEmpty).count, 1)  // the unlabelled row is kept
         let b = try TMCLoader.load(directory: dir.path, options: [:])
         XCTAssertEqual(a.validation?.features.denseRows, b.validation?.features.denseRows)
+        // TMC's input is tf-idf by default (SPEC §7); values=stored keeps the 0/1 words.
+        XCTAssertTrue(a.settings.contains { $0.key == "values" && $0.value.hasPrefix("tf-idf") })
+        let stored = try TMCLoader.load(directory: dir.path, options: ["values": "stored"])
+        XCTAssertTrue(stored.settings.contains { $0.key == "values" && $0.value.hasPrefix("as stored") })
     }
 
     func testSharedTMCWhenAvailable() throws {

@@ -11,7 +11,10 @@ import Foundation
 /// the reconstruction target is the features themselves.
 ///
 /// Spec: `arff:TRAIN[,TEST]?labels=FILE.xml|N` plus `test=FILE`, `validation=N|FRACTION`
-/// (seeded rows of TRAIN held out; default none), `seed` (default 20), `name`.
+/// (seeded rows of TRAIN held out; default none), `seed` (default 20), `name`, and
+/// `values=stored|tfidf` (default stored): `tfidf` weights the features as `TFIDF` does, with the idf
+/// fitted on every row of TRAIN (validation rows included, as a vectoriser fitted on the training
+/// file would); the target is then the tf-idf too.
 ///
 /// ```swift
 /// let data = try ARFFLoader.load(paths: "train.arff,test.arff", options: ["labels": "labels.xml"])
@@ -42,7 +45,7 @@ public enum ARFFLoader {
     }
 
     public static func load(paths: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["labels", "test", "validation", "seed", "name"]
+        let known: Set<String> = ["labels", "test", "validation", "seed", "name", "values"]
         if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
             throw SemanticHashingError.invalidArgument(name: "arff", reason: "unknown option '\(bad)'; valid: \(known.sorted().joined(separator: ", "))")
         }
@@ -60,12 +63,27 @@ public enum ARFFLoader {
         var name = options["name"] ?? ((trainPath as NSString).lastPathComponent as NSString).deletingPathExtension
         if name.isEmpty { name = "arff" }
         return try load(trainPath: trainPath, testPath: testPath, labels: labelOption, validation: options["validation"],
-                        defaultValidationFraction: 0, seed: seed, name: name, format: "arff")
+                        defaultValidationFraction: 0, seed: seed, name: name, format: "arff",
+                        values: try FeatureValues(option: options["values"], default: .stored, loader: "arff"))
+    }
+
+    /// What the encoder sees: the stored values, or their tf-idf.
+    enum FeatureValues: String {
+        case stored, tfidf
+
+        init(option: String?, default fallback: FeatureValues, loader: String) throws {
+            guard let option else { self = fallback; return }
+            guard let v = FeatureValues(rawValue: option) else {
+                throw SemanticHashingError.invalidArgument(name: "\(loader) values", reason: "'\(option)' is not one of stored, tfidf")
+            }
+            self = v
+        }
     }
 
     /// Shared by `arff:` and `tmc:`.
     static func load(trainPath: String, testPath: String, labels labelOption: String, validation: String?,
-                     defaultValidationFraction: Double, seed: UInt64, name: String, format: String) throws -> Dataset {
+                     defaultValidationFraction: Double, seed: UInt64, name: String, format: String,
+                     values: FeatureValues) throws -> Dataset {
         let train = try parse(ByteText(path: trainPath))
         let test = try parse(ByteText(path: testPath))
         guard train.attributes.map(\.name) == test.attributes.map(\.name) else {
@@ -89,8 +107,23 @@ public enum ARFFLoader {
             }
         }
         let layout = try Layout(attributes: attributes, labelIndices: labelIndices, path: trainPath)
-        let trainAll = layout.split(train)
-        let testSplit = layout.split(test)
+        var trainAll = layout.split(train)
+        var testSplit = layout.split(test)
+        if values == .tfidf {
+            guard case .sparse(let trainCounts) = trainAll.features, case .sparse(let testCounts) = testSplit.features else {
+                preconditionFailure("ARFFLoader: splits are always sparse")
+            }
+            for (path, table, counts) in [(trainPath, train, trainCounts), (testPath, test, testCounts)] {
+                if let k = counts.values.firstIndex(where: { $0 < 0 }) {
+                    let row = counts.rowStart.lastIndex { $0 <= k }!
+                    throw SemanticHashingError.malformedInput(location: "\(path):\(table.lineNumbers[row])",
+                                                              reason: "values=tfidf needs non-negative features; this row has \(counts.values[k])")
+                }
+            }
+            let idf = TFIDF.inverseDocumentFrequency(of: trainCounts)
+            trainAll.features = .sparse(TFIDF.weight(trainCounts, idf: idf))
+            testSplit.features = .sparse(TFIDF.weight(testCounts, idf: idf))
+        }
         let valCount = try SplitCarving.count(option: validation, name: "\(format) validation", total: trainAll.count,
                                               defaultFraction: defaultValidationFraction)
         let (trainSplit, validationSplit) = SplitCarving.validation(from: trainAll, count: valCount, seed: seed)
@@ -98,7 +131,8 @@ public enum ARFFLoader {
             ("format", format), ("relation", train.relation), ("train file", trainPath), ("test file", testPath),
             ("labels", Int(labelOption) != nil ? "the last \(labelOption) attributes" : labelOption),
             ("validation", valCount == 0 ? "none" : "\(valCount) seeded rows of the train file (seed \(seed))"),
-            ("values", "as stored; target = features"),
+            ("values", values == .tfidf ? "tf-idf of the stored values, idf = ln((1+n)/(1+df)) + 1 over the \(trainAll.count) train-file rows, rows l2-normalised; target = features"
+                                        : "as stored; target = features"),
         ]
         return Dataset(name: name, train: trainSplit, validation: validationSplit, test: testSplit,
                        classNames: layout.classNames, featureNames: layout.featureNames, reconstruction: .distribution,

@@ -80,7 +80,7 @@ public struct TextVectorizer: Codable, Sendable {
         var column = [Int32](repeating: -1, count: terms)
         for (c, t) in named.enumerated() { column[t.term] = Int32(c) }
         let idf = settings.valueTransform == .tfidf
-            ? named.map { log(Double(1 + n) / Double(1 + df[$0.term])) + 1 } : nil
+            ? TFIDF.inverseDocumentFrequency(documentFrequency: named.map { df[$0.term] }, documentCount: n) : nil
         let vectorizer = TextVectorizer(settings: settings, vocabulary: named.map(\.name),
                                         inverseDocumentFrequency: idf, fittedDocumentCount: n)
         let counts = docs.matrix(columns: named.count, columnOf: column)
@@ -125,19 +125,7 @@ public struct TextVectorizer: Codable, Sendable {
         case .log1p:
             return counts.mapValues { Float(Foundation.log1p(Double($0))) }
         case .tfidf:
-            let idf = inverseDocumentFrequency ?? Array(repeating: 1, count: counts.columns)
-            var values = [Float](repeating: 0, count: counts.nonZeroCount)
-            for i in 0..<counts.rows {
-                let r = counts.rowStart[i]..<counts.rowStart[i + 1]
-                var norm = 0.0
-                for k in r { let v = Double(counts.values[k]) * idf[Int(counts.columnIndices[k])]; norm += v * v }
-                norm = norm.squareRoot()
-                for k in r where norm > 0 {
-                    values[k] = Float(Double(counts.values[k]) * idf[Int(counts.columnIndices[k])] / norm)
-                }
-            }
-            return SparseMatrix(rows: counts.rows, columns: counts.columns, rowStart: counts.rowStart,
-                                columnIndices: counts.columnIndices, values: values)
+            return TFIDF.weight(counts, idf: inverseDocumentFrequency ?? Array(repeating: 1, count: counts.columns))
         }
     }
 }

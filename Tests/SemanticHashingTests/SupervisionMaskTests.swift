@@ -62,3 +62,17 @@ final class SupervisionMaskTests: XCTestCase {
         }
     }
 }
+
+final class LabelOrderTests: XCTestCase {
+    func testClassSortedListsAreRecognised() {
+        let sorted = (0..<40).map { $0 / 10 }                   // 4 classes, one run each
+        XCTAssertTrue(Labels(singleLabel: sorted, classCount: 4).isGroupedByClass)
+        let trainThenVal = sorted + sorted                      // two sorted parts: 8 runs ≤ 16
+        XCTAssertTrue(Labels(singleLabel: trainThenVal, classCount: 4).isGroupedByClass)
+        let interleaved = (0..<40).map { $0 % 4 }               // 40 runs
+        XCTAssertFalse(Labels(singleLabel: interleaved, classCount: 4).isGroupedByClass)
+        let multi = Labels(multiLabel: (0..<40).map { [$0 / 10] }, classCount: 4)
+        XCTAssertFalse(multi.isGroupedByClass)
+        XCTAssertFalse(Labels(singleLabel: [0, 0, 1], classCount: 2).isGroupedByClass)  // too few items to tell
+    }
+}

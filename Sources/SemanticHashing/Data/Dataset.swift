@@ -71,6 +71,20 @@ public struct Labels: Sendable, Equatable {
     /// Average number of classes per item (label cardinality).
     public var cardinality: Double { count == 0 ? 0 : Double(classes.count) / Double(count) }
 
+    /// Whether the items come grouped by class, as in a class-sorted file: single-label, and at most
+    /// four runs of consecutive same-class items per class (a shuffled list has about one run per item).
+    /// Rankings that break Hamming ties by index then depend on the class order.
+    public var isGroupedByClass: Bool {
+        guard !isMultiLabel, count >= 4 * classCount else { return false }
+        var runs = 0
+        var previous: Int32? = -2
+        for i in 0..<count {
+            let c = classesOf(i).first  // nil for an unlabelled item
+            if c != previous { runs += 1; previous = c }
+        }
+        return runs <= 4 * classCount
+    }
+
     /// Label vectors y (n × C): one-hot / multi-hot rows, all-zero for unlabelled items.
     public func indicatorMatrix() -> Matrix {
         var m = Matrix(rows: count, columns: classCount)

@@ -11,12 +11,17 @@ enum CommonOptions {
     static let maskSeed = OptionSpec.value("--mask-seed", "N", "Seed of the label mask (default: --seed)")
     static let json = OptionSpec.flag("--json", "Print one JSON object on stdout instead of a table.")
 
-    static func loadDataset(_ args: ParsedArguments, quiet: Bool = false) throws -> (Dataset, Double) {
+    /// Loads --data. `ranks`: the caller will rank the database (evaluation), so warn when its
+    /// order can sway the metrics.
+    static func loadDataset(_ args: ParsedArguments, quiet: Bool = false, ranks: Bool = true) throws -> (Dataset, Double) {
         let spec = try DatasetSpec(parsing: try args.required("--data"))
         let start = Date()
         let dataset = try spec.load()
         let seconds = Date().timeIntervalSince(start)
         if !quiet { printError("loaded \(spec) in \(String(format: "%.2f", seconds)) s: \(dataset.train.count) train, \(dataset.validation?.count ?? 0) val, \(dataset.test.count) test, \(dataset.featureCount) features, \(dataset.classCount) classes") }
+        if ranks && dataset.database.labels.isGroupedByClass {
+            printError("note: the database (train + val) is sorted by class; ties in Hamming distance are broken by database index, so P@K and MAP@K depend on that order. Compare the tie-aware P@100, which does not.")
+        }
         return (dataset, seconds)
     }
 

@@ -18,7 +18,7 @@ let encodeCommand = Command(
     ],
     run: { args in
         let file = try ModelFile.read(from: try args.required("--model"))
-        let (dataset, _) = try CommonOptions.loadDataset(args, quiet: true)
+        let (dataset, _) = try CommonOptions.loadDataset(args, quiet: true, ranks: false)
         let split: DataSplit
         switch args.string("--split")! {
         case "train": split = dataset.train

@@ -19,6 +19,8 @@ public final class BatchNorm: @unchecked Sendable {
     public let beta: Parameter
     public var movingMean: Matrix
     public var movingVariance: Matrix
+    /// Prefix of the tensor names ("encoder.norm1" → "encoder.norm1.gamma", ".moving_mean", …).
+    public let name: String
     public let momentum: Float
     public let epsilon: Float
     private var normalized = Matrix(rows: 0, columns: 0)
@@ -29,6 +31,7 @@ public final class BatchNorm: @unchecked Sendable {
         beta = Parameter(name: "\(name).beta", value: Matrix(rows: 1, columns: features))
         movingMean = Matrix(rows: 1, columns: features)
         movingVariance = Matrix(rows: 1, columns: features, repeating: 1)
+        self.name = name
         self.momentum = momentum
         self.epsilon = epsilon
     }

@@ -1,0 +1,89 @@
+/// Supervision by a classifier on the hidden layer plus a pairwise term that pulls the codes of
+/// similar items together and pushes dissimilar ones at least a margin apart (PHS-GS, SSB-VAE).
+///
+/// ```
+/// ŷ = classifier(h),   S = Y·Yᵀ (true labels, PHS-GS)  or  Ŷ·Ŷᵀ (predicted, SSB-VAE)
+/// SUP = α·(γ·POINT(ŷ, y) + PAIR(b̃, S))                     PAIR: see `PairwiseLoss`
+/// ∂b̃ += α·∂PAIR/∂b̃
+/// ∂logits = α·γ·∂POINT/∂logits + α·act'(∂Ŷ),   ∂Ŷ = (∂S + ∂Sᵀ)·Ŷ   (predicted only)
+/// ∂h += ∂logits·Wᵀ
+/// ```
+/// With `maskUnlabelledPairs` (the principled PHS-GS) pairs touching an unlabelled item are
+/// skipped; the reference counts them as dissimilar, since an unlabelled item's y is all zero.
+///
+/// ```swift
+/// let head = PairwiseHead(hiddenDimensions: 500, classCount: 8, multiLabel: false, similarity: .predicted,
+///                         alpha: 1e-4, gamma: 1e4, margin: 16 / 3, random: &rng)
+/// ```
+public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
+    /// Where the pairwise term's similarity comes from.
+    public enum Similarity: Sendable {
+        /// The true label vectors (PHS-GS).
+        case trueLabels
+        /// The classifier's predicted distributions, gradients flowing into it (SSB-VAE).
+        case predicted
+    }
+
+    let classifier: LabelClassifier
+    public let similarity: Similarity
+    public let maskUnlabelledPairs: Bool
+    public let alpha: Float, gamma: Float, margin: Float
+    private var lastPredicted = Matrix(rows: 0, columns: 0)
+    private var lastPointGradient = Matrix(rows: 0, columns: 0)
+    private var lastPair: PairwiseLoss.Result?
+
+    public init(hiddenDimensions: Int, classCount: Int, multiLabel: Bool, includeUnlabelled: Bool = false,
+                averageOverBatch: Bool = true, similarity: Similarity, maskUnlabelledPairs: Bool = false,
+                alpha: Float, gamma: Float, margin: Float, random: inout RandomSource) {
+        classifier = LabelClassifier(inputDimensions: hiddenDimensions, classCount: classCount, multiLabel: multiLabel,
+                                     includeUnlabelled: includeUnlabelled, averageOverBatch: averageOverBatch, random: &random)
+        self.similarity = similarity
+        self.maskUnlabelledPairs = maskUnlabelledPairs
+        self.alpha = alpha
+        self.gamma = gamma
+        self.margin = margin
+    }
+
+    public var parameters: [Parameter] { classifier.parameters }
+
+    public func labelProbabilities(hidden: Matrix, codeValues: Matrix) -> Matrix {
+        classifier.probabilities(hidden)
+    }
+
+    public func forward(_ batch: SupervisionBatch) -> SupervisionLoss {
+        let (predicted, point) = classifier.forward(batch.hidden, labels: batch.labels, labelled: batch.labelled)
+        lastPredicted = predicted
+        lastPointGradient = point.gradient
+        let source = similarity == .predicted ? predicted : batch.labels
+        let s = LinearAlgebra.product(source, source, transposeB: true)
+        let n = batch.code.rows
+        var mask: Matrix?
+        if maskUnlabelledPairs {
+            var m = Matrix(rows: n, columns: n)
+            for i in 0..<n where batch.labelled[i] { for j in 0..<n where batch.labelled[j] { m[i, j] = 1 } }
+            mask = m
+        }
+        let pair = PairwiseLoss.evaluate(codes: batch.code, similarity: s, pairMask: mask, margin: margin)
+        lastPair = pair
+        var loss = SupervisionLoss()
+        loss.pointwise = point.value
+        loss.pairwise = pair.value
+        loss.weighted = alpha * (gamma * point.value + pair.value)
+        return loss
+    }
+
+    public func backward(codeGradient: inout Matrix, hiddenGradient: inout Matrix) {
+        guard let pair = lastPair else { preconditionFailure("PairwiseHead.backward before forward") }
+        var dLogits = lastPointGradient
+        dLogits.scale(by: alpha * gamma)
+        codeGradient.add(pair.codeGradient, scaledBy: alpha)
+        if similarity == .predicted {
+            let n = pair.similarityGradient.rows
+            var dSymmetric = pair.similarityGradient
+            for i in 0..<n { for j in 0..<n { dSymmetric[i, j] = pair.similarityGradient[i, j] + pair.similarityGradient[j, i] } }
+            let dPredicted = LinearAlgebra.product(dSymmetric, lastPredicted)
+            dLogits.add(classifier.logitGradient(probabilities: lastPredicted, probabilityGradient: dPredicted), scaledBy: alpha)
+        }
+        hiddenGradient.add(classifier.backward(logitGradient: dLogits))
+    }
+}

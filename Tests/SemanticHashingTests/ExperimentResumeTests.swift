@@ -18,7 +18,7 @@ final class ExperimentResumeTests: XCTestCase {
     }
 
     static let arguments = ["experiment", "--data", "synthetic:docs=200,test=100,vocab=100,classes=4", "--models", "ssb-vae,vdsh-s",
-                            "--bits", "4", "--levels", "0.5,1", "--runs", "2", "--epochs", "1"]
+                            "--bits", "4", "--supervision", "0.5,1", "--runs", "2", "--epochs", "1"]
     static let cellCount = 8
 
     func launch(_ binary: String, out: String, extra: [String] = []) throws -> Process {

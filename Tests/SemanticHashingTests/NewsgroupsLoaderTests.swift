@@ -71,7 +71,7 @@ final class NewsgroupsLoaderTests: XCTestCase {
         }
         try FileManager.default.removeItem(atPath: dir + "/20news-bydate-test")
         XCTAssertThrowsError(try NewsgroupsLoader.load(directory: dir, options: [:])) { error in
-            XCTAssertEqual(error as? SemanticHashingError, .io(path: dir + "/20news-bydate-test", reason: "no such directory"))
+            XCTAssertEqual(error as? SemanticHashingError, .missingInput(path: dir + "/20news-bydate-test", reason: "no such directory"))
         }
         XCTAssertThrowsError(try NewsgroupsLoader.load(directory: dir + "/none", options: [:])) { error in
             XCTAssertEqual(TextFixtures.location(of: error), dir + "/none/20news-bydate-train")

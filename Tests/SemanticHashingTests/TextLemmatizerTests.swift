@@ -25,7 +25,7 @@ final class TextLemmatizerTests: XCTestCase {
 
     func testLemmatizerKindFallsBackWhenWordNetIsMissing() throws {
         XCTAssertThrowsError(try WordNetLemmatizer(directory: "/nonexistent/wordnet")) { error in
-            XCTAssertEqual(error as? SemanticHashingError, .io(path: "/nonexistent/wordnet/index.noun", reason: "no such file"))
+            XCTAssertEqual(error as? SemanticHashingError, .missingInput(path: "/nonexistent/wordnet/index.noun", reason: "no such file"))
         }
         XCTAssertEqual(LemmatizerKind.wordnet.resolved, WordNetLemmatizer.shared == nil ? .porter2 : .wordnet)
         XCTAssertEqual(LemmatizerKind.porter2.resolved, .porter2)

@@ -29,6 +29,7 @@ enum TextFixtures {
         switch error as? SemanticHashingError {
         case .malformedInput(let location, _)?: return location
         case .io(let path, _)?: return path
+        case .missingInput(let path, _)?: return path
         default: return nil
         }
     }

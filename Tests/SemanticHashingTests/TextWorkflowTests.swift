@@ -4,23 +4,6 @@ import XCTest
 /// The newcomer's path through the real binary: train on a folder of text files, index the
 /// corpus, search it with raw text — and a clear error with a non-zero exit for bad input.
 final class TextWorkflowTests: XCTestCase {
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
-
-    private func run(_ binary: String, _ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
     /// Three topics, each document a handful of its topic's words plus shared filler.
     private func writeCorpus(_ root: String) throws {
         let topics = ["sport": ["football", "goal", "match", "league", "striker", "referee"],
@@ -38,19 +21,17 @@ final class TextWorkflowTests: XCTestCase {
     }
 
     func testTrainIndexSearchRoundTripAndErrors() throws {
-        guard let binary = ExperimentResumeTests.semhashBinary() else {
-            throw XCTSkip("the semhash executable was not found next to the tests; build it with 'swift build' or set SEMHASH_BINARY")
-        }
+        let semhash = try SemhashProcess()
         let dir = try TempDirectory()
         let corpus = dir.path + "/docs", model = dir.path + "/docs.semhash", index = dir.path + "/docs.index"
         try writeCorpus(corpus)
 
-        let train = try run(binary, ["train", "--data", "text:\(corpus)", "--model", "ssb-vae", "--bits", "8", "--epochs", "3",
+        let train = try semhash.run(["train", "--data", "text:\(corpus)", "--model", "ssb-vae", "--bits", "8", "--epochs", "3",
                                      "--supervision", "0.5", "--out", model])
         XCTAssertEqual(train.status, 0, train.stderr)
-        let built = try run(binary, ["index", "--model", model, "--data", "text:\(corpus)", "--out", index])
+        let built = try semhash.run(["index", "--model", model, "--data", "text:\(corpus)", "--out", index])
         XCTAssertEqual(built.status, 0, built.stderr)
-        let found = try run(binary, ["search", "--index", index, "--model", model, "--query", "rocket launch into orbit", "--k", "3", "--json"])
+        let found = try semhash.run(["search", "--index", index, "--model", model, "--query", "rocket launch into orbit", "--k", "3", "--json"])
         XCTAssertEqual(found.status, 0, found.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any]
         let results = json?["results"] as? [[String: Any]]
@@ -59,28 +40,28 @@ final class TextWorkflowTests: XCTestCase {
         XCTAssertNotNil(neighbors?.first?["id"] as? String, "index entries carry readable ids")
 
         // Bad input: clear message naming what is wrong, non-zero exit, nothing half-written.
-        let missing = try run(binary, ["train", "--data", "text:\(dir.path)/nowhere", "--out", dir.path + "/x.semhash"])
-        XCTAssertEqual(missing.status, 1)
+        let missing = try semhash.run(["train", "--data", "text:\(dir.path)/nowhere", "--out", dir.path + "/x.semhash"])
+        XCTAssertEqual(missing.status, 66, "missing input")
         XCTAssertTrue(missing.stderr.contains("nowhere"), missing.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/x.semhash"))
 
-        let empty = try run(binary, ["search", "--index", index, "--model", model, "--query", "  "])
-        XCTAssertEqual(empty.status, 1)
+        let empty = try semhash.run(["search", "--index", index, "--model", model, "--query", "  "])
+        XCTAssertEqual(empty.status, 64, "an empty query is an invalid option value")
         XCTAssertTrue(empty.stderr.contains("--query"), empty.stderr)
 
         var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
         bytes[bytes.count / 2] ^= 0xFF
         let corrupt = dir.path + "/corrupt.semhash"
         try bytes.write(to: URL(fileURLWithPath: corrupt))
-        let broken = try run(binary, ["search", "--index", index, "--model", corrupt, "--query", "rocket"])
-        XCTAssertEqual(broken.status, 1)
+        let broken = try semhash.run(["search", "--index", index, "--model", corrupt, "--query", "rocket"])
+        XCTAssertEqual(broken.status, 65, "a damaged model is bad data")
         XCTAssertTrue(broken.stderr.contains("corrupt.semhash") && broken.stderr.contains("checksum"), broken.stderr)
 
-        let noIndex = try run(binary, ["search", "--index", dir.path + "/none.index", "--query-code", "ab"])
+        let noIndex = try semhash.run(["search", "--index", dir.path + "/none.index", "--query-code", "ab"])
         XCTAssertNotEqual(noIndex.status, 0)
         XCTAssertTrue(noIndex.stderr.contains("none.index"), noIndex.stderr)
 
-        let usage = try run(binary, ["train", "--bogus"])
+        let usage = try semhash.run(["train", "--bogus"])
         XCTAssertEqual(usage.status, 64)
         XCTAssertTrue(usage.stderr.contains("--bogus"), usage.stderr)
     }

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// CSVField.number(0.1) == "0.1";  CSVField.number(1e-05) == "1e-05"
-/// try CSVField.text("snippets", name: "--dataset-name") == "snippets"
+/// try CSVField.text("snippets", name: "dataset name") == "snippets"
 /// ```
 public enum CSVField {
     public static func number(_ value: Double) -> String {

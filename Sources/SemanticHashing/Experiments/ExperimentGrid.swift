@@ -33,14 +33,14 @@ public struct ExperimentGrid: Sendable {
     public init(datasetSpec: String, datasetName: String, models: [ModelPreset], bits: [Int], levels: [Double], runs: Int,
                 seeds: [UInt64] = ExperimentGrid.referenceSeeds, alpha: Double? = nil, beta: Double? = nil, gamma: Double? = nil,
                 variant: ModelVariant = .reference, training: TrainingOptions = TrainingOptions()) throws {
-        guard runs >= 1 else { throw SemanticHashingError.invalidArgument(name: "--runs", reason: "must be ≥ 1, got \(runs)") }
+        guard runs >= 1 else { throw SemanticHashingError.invalidArgument(name: "runs", reason: "must be ≥ 1, got \(runs)") }
         guard runs <= seeds.count else {
-            throw SemanticHashingError.invalidArgument(name: "--runs", reason: "\(runs) runs need \(runs) seeds, only \(seeds.count) given (\(seeds.map(String.init).joined(separator: ",")))")
+            throw SemanticHashingError.invalidArgument(name: "runs", reason: "\(runs) runs need \(runs) seeds, only \(seeds.count) given (\(seeds.map(String.init).joined(separator: ",")))")
         }
-        guard !models.isEmpty else { throw SemanticHashingError.invalidArgument(name: "--models", reason: "no models given") }
-        guard !bits.isEmpty else { throw SemanticHashingError.invalidArgument(name: "--bits", reason: "no code lengths given") }
+        guard !models.isEmpty else { throw SemanticHashingError.invalidArgument(name: "models", reason: "no models given") }
+        guard !bits.isEmpty else { throw SemanticHashingError.invalidArgument(name: "code lengths", reason: "no code lengths given") }
         self.datasetSpec = datasetSpec
-        self.datasetName = try CSVField.text(datasetName, name: "--dataset-name")
+        self.datasetName = try CSVField.text(datasetName, name: "dataset name")
         self.models = models
         self.bits = bits
         self.levels = levels

@@ -42,13 +42,13 @@ public enum HashingRun {
         switch supervision {
         case .level(let p, let seed):
             guard (0...1).contains(p) else {
-                throw SemanticHashingError.invalidArgument(name: "--supervision", reason: "must be between 0 and 1, got \(p)")
+                throw SemanticHashingError.invalidArgument(name: "supervision level", reason: "must be between 0 and 1, got \(p)")
             }
             masked = SupervisionMask.apply(to: dataset, level: p, seed: seed)
         case .rows(let rows):
             let n = dataset.train.count + (dataset.validation?.count ?? 0)
             if let bad = rows.first(where: { $0 < 0 || $0 >= n }) {
-                throw SemanticHashingError.invalidArgument(name: "--labeled-rows", reason: "row \(bad) is outside 0..<\(n)")
+                throw SemanticHashingError.invalidArgument(name: "labelled rows", reason: "row \(bad) is outside 0..<\(n)")
             }
             masked = SupervisionMask.apply(to: dataset, labeledRows: rows)
         }

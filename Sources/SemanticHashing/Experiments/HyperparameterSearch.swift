@@ -63,7 +63,7 @@ public struct HyperparameterSearch: Sendable {
     public init(dataset: Dataset, model: ModelPreset, bits: Int, level: Double, training: TrainingOptions,
                 validationFraction: Double = 0.1, variant: ModelVariant = .reference) throws {
         guard validationFraction > 0 && validationFraction < 1 else {
-            throw SemanticHashingError.invalidArgument(name: "--validation", reason: "must be a fraction in (0, 1), got \(validationFraction)")
+            throw SemanticHashingError.invalidArgument(name: "validation fraction", reason: "must be a fraction in (0, 1), got \(validationFraction)")
         }
         self.dataset = dataset
         self.model = model
@@ -79,7 +79,7 @@ public struct HyperparameterSearch: Sendable {
         let pool = dataset.database
         let count = Int(fraction * Double(pool.count) + 1e-9)
         guard count >= 1 && pool.count - count >= 2 else {
-            throw SemanticHashingError.invalidArgument(name: "--validation", reason: "\(fraction) of \(pool.count) training items leaves no queries or no database")
+            throw SemanticHashingError.invalidArgument(name: "validation fraction", reason: "\(fraction) of \(pool.count) training items leaves no queries or no database")
         }
         let (database, queries) = SplitCarving.validation(from: pool, count: count, seed: seed)
         return Dataset(name: dataset.name, train: database, validation: nil, test: queries!, classNames: dataset.classNames,
@@ -92,14 +92,14 @@ public struct HyperparameterSearch: Sendable {
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2, ["alpha", "beta", "gamma"].contains(kv[0]) else {
-                throw SemanticHashingError.invalidArgument(name: "--grid", reason: "'\(item)' is not alpha|beta|gamma=LOW:HIGH[:FACTOR] or =VALUE")
+                throw SemanticHashingError.invalidArgument(name: "weight grid", reason: "'\(item)' is not alpha|beta|gamma=LOW:HIGH[:FACTOR] or =VALUE")
             }
             guard !ranges.contains(where: { $0.name == kv[0] }) else {
-                throw SemanticHashingError.invalidArgument(name: "--grid", reason: "\(kv[0]) is given twice")
+                throw SemanticHashingError.invalidArgument(name: "weight grid", reason: "\(kv[0]) is given twice")
             }
             let numbers = kv[1].split(separator: ":").map { Double($0) }
             guard (1...3).contains(numbers.count), numbers.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }) else {
-                throw SemanticHashingError.invalidArgument(name: "--grid", reason: "'\(kv[1])' for \(kv[0]) is not LOW:HIGH[:FACTOR] or one number ≥ 0")
+                throw SemanticHashingError.invalidArgument(name: "weight grid", reason: "'\(kv[1])' for \(kv[0]) is not LOW:HIGH[:FACTOR] or one number ≥ 0")
             }
             let values = numbers.map { $0! }
             if values.count == 1 {
@@ -108,9 +108,17 @@ public struct HyperparameterSearch: Sendable {
             }
             let factor = values.count == 3 ? values[2] : 10
             guard values[0] > 0, values[1] >= values[0], factor > 1 else {
-                throw SemanticHashingError.invalidArgument(name: "--grid", reason: "\(kv[0])=\(kv[1]): a log range needs 0 < LOW ≤ HIGH and FACTOR > 1")
+                throw SemanticHashingError.invalidArgument(name: "weight grid", reason: "\(kv[0])=\(kv[1]): a log range needs 0 < LOW ≤ HIGH and FACTOR > 1")
+            }
+            let steps = log(values[1] / values[0]) / log(factor)
+            guard steps < 1000 else {
+                throw SemanticHashingError.invalidArgument(name: "weight grid", reason: "\(kv[0])=\(kv[1]) has \(Int(min(steps, 1e15)) + 1) values; at most 1000 (a larger FACTOR)")
             }
             ranges.append(Range(name: kv[0], low: values[0], high: values[1], factor: factor))
+        }
+        let combinations = ranges.reduce(1.0) { $0 * Double($1.gridValues.count) }
+        guard combinations <= 100_000 else {
+            throw SemanticHashingError.invalidArgument(name: "weight grid", reason: "'\(text)' makes \(Int(combinations)) combinations; at most 100000")
         }
         return ranges
     }

@@ -108,8 +108,8 @@ public struct HyperparameterTable: Sendable, Equatable {
     public func weights(dataset: String, model: ModelPreset, bits: Int, level: Double, source: String = "the hyper-parameter table") throws -> LossWeights {
         guard let e = entry(dataset: dataset, model: model, bits: bits, level: level) else {
             throw SemanticHashingError.invalidArgument(
-                name: "--hyperparameters",
-                reason: "\(source) has no row for dataset=\(dataset), model=\(model.paperName), bits=\(bits), supervision=\(CSVField.number(level)); add one, run 'semhash tune', or give --alpha, --beta and --gamma")
+                name: "hyper-parameter table",
+                reason: "\(source) has no row for dataset=\(dataset), model=\(model.paperName), bits=\(bits), supervision=\(CSVField.number(level)); add one, or give every weight explicitly")
         }
         return e.weights
     }

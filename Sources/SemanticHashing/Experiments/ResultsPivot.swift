@@ -50,7 +50,7 @@ public struct ResultsPivot: Sendable {
     public init(rows: [ExperimentResultRow], metric: String) throws {
         let name = metric == "tie_aware_p@100" ? ExperimentResultRow.tieAwareMetric : metric
         guard Self.metrics.contains(name) else {
-            throw SemanticHashingError.invalidArgument(name: "--metric", reason: "unknown metric '\(metric)'; valid: \(Self.metrics.joined(separator: ", "))")
+            throw SemanticHashingError.invalidArgument(name: "metric", reason: "unknown metric '\(metric)'; valid: \(Self.metrics.joined(separator: ", "))")
         }
         self.metric = name
         var seen = Set<String>()
@@ -64,7 +64,7 @@ public struct ResultsPivot: Sendable {
             if !datasetOrder.contains(row.dataset) { datasetOrder.append(row.dataset) }
         }
         guard !cells.isEmpty else {
-            throw SemanticHashingError.invalidArgument(name: "--metric", reason: "no row has a value for '\(name)'")
+            throw SemanticHashingError.invalidArgument(name: "metric", reason: "no row has a value for '\(name)'")
         }
         self.cells = cells
         levels = Array(Set(cells.values.flatMap(\.keys))).sorted()

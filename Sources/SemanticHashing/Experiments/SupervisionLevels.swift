@@ -12,7 +12,10 @@
 /// let levels = try SupervisionLevels.parse("0.1:1.0:0.1")   // 10 levels
 /// ```
 public enum SupervisionLevels {
-    public static func parse(_ text: String, name: String = "--levels") throws -> [Double] {
+    /// More levels than this is a typo in STEP, not a sweep anyone can run.
+    public static let maximumCount = 1000
+
+    public static func parse(_ text: String, name: String = "supervision levels") throws -> [Double] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var levels: [Double] = []
         if trimmed.contains(":") {
@@ -20,8 +23,15 @@ public enum SupervisionLevels {
             guard parts.count == 3, let start = parts[0], let stop = parts[1], let step = parts[2], step > 0, stop >= start else {
                 throw SemanticHashingError.invalidArgument(name: name, reason: "'\(text)' is not START:STOP:STEP with STEP > 0 and STOP ≥ START")
             }
+            guard start >= 0, stop <= 1 else {
+                throw SemanticHashingError.invalidArgument(name: name, reason: "'\(text)' leaves [0, 1]: levels are fractions of the training items")
+            }
             // The small slack keeps STOP itself when (stop − start)/step lands a hair below an integer.
-            let count = Int(((stop - start) / step + 1e-6).rounded(.down)) + 1
+            let steps = ((stop - start) / step + 1e-6).rounded(.down)
+            guard steps < Double(maximumCount) else {
+                throw SemanticHashingError.invalidArgument(name: name, reason: "'\(text)' makes \(CSVField.number(steps + 1)) levels; at most \(maximumCount) (a larger STEP)")
+            }
+            let count = Int(steps) + 1
             levels = (0..<count).map { rounded(start + Double($0) * step) }
         } else {
             for item in trimmed.split(separator: ",") {
@@ -30,6 +40,9 @@ public enum SupervisionLevels {
                 }
                 levels.append(rounded(value))
             }
+        }
+        guard levels.count <= maximumCount else {
+            throw SemanticHashingError.invalidArgument(name: name, reason: "\(levels.count) levels; at most \(maximumCount)")
         }
         guard !levels.isEmpty else { throw SemanticHashingError.invalidArgument(name: name, reason: "no levels in '\(text)'") }
         if let bad = levels.first(where: { !(0...1).contains($0) }) {

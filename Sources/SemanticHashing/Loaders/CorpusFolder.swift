@@ -26,7 +26,7 @@ enum CorpusFolder {
     static func subdirectories(of path: String) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SemanticHashingError.io(path: path, reason: "no such directory")
+            throw SemanticHashingError.missingInput(path: path, reason: "no such directory")
         }
         return try visibleEntries(of: path, directories: true).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

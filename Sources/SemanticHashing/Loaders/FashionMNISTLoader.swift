@@ -70,7 +70,7 @@ public enum FashionMNISTLoader {
         for candidate in ["\(dir)/\(name)", "\(dir)/\(name).gz"] where FileManager.default.fileExists(atPath: candidate) {
             return candidate
         }
-        throw SemanticHashingError.io(path: "\(dir)/\(name)[.gz]", reason: "no such file")
+        throw SemanticHashingError.missingInput(path: "\(dir)/\(name)[.gz]", reason: "no such file")
     }
 
     /// Reads an IDX file of unsigned bytes: magic, `dimensions` big-endian sizes, then the data.

@@ -25,7 +25,7 @@ public enum SnippetsLoader {
         opts.apply(to: &settings)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SemanticHashingError.io(path: directory, reason: "no such directory (expected train.txt and test.txt in it)")
+            throw SemanticHashingError.missingInput(path: directory, reason: "no such directory (expected train.txt and test.txt in it)")
         }
         let trainFile = try LabelledLineFile(path: (directory as NSString).appendingPathComponent("train.txt"))
         let testFile = try LabelledLineFile(path: (directory as NSString).appendingPathComponent("test.txt"))

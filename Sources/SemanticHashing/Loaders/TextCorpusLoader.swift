@@ -28,7 +28,7 @@ public enum TextCorpusLoader {
         opts.apply(to: &settings)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw SemanticHashingError.io(path: path, reason: "no such file or directory")
+            throw SemanticHashingError.missingInput(path: path, reason: "no such file or directory")
         }
         let loaderSettings: [(key: String, value: String)]
         var documents: [LabelledDocument] = []

@@ -130,13 +130,13 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     /// Checks values that come from users (flags, files).
     public func validate() throws {
         guard (1...1024).contains(bits) else {
-            throw SemanticHashingError.invalidArgument(name: "--bits", reason: "must be between 1 and 1024, got \(bits)")
+            throw SemanticHashingError.invalidArgument(name: "bits", reason: "must be between 1 and 1024, got \(bits)")
         }
         guard inputDimensions > 0 else { throw SemanticHashingError.invalidArgument(name: "features", reason: "the data has no features") }
         if supervision != .none && classCount < 1 {
-            throw SemanticHashingError.invalidArgument(name: "--model", reason: "\(preset.rawValue) needs labelled data")
+            throw SemanticHashingError.invalidArgument(name: "model", reason: "\(preset.rawValue) needs labelled data")
         }
-        for (name, v) in [("--alpha", weights.alpha), ("--beta", weights.beta), ("--gamma", weights.gamma)] where !(v.isFinite && v >= 0) {
+        for (name, v) in [("alpha", weights.alpha), ("beta", weights.beta), ("gamma", weights.gamma)] where !(v.isFinite && v >= 0) {
             throw SemanticHashingError.invalidArgument(name: name, reason: "must be a finite number ≥ 0, got \(v)")
         }
         guard temperature > 0 else { throw SemanticHashingError.invalidArgument(name: "temperature", reason: "must be > 0") }

@@ -129,7 +129,11 @@ public struct ModelFile {
         } catch {
             throw fail("unreadable header (\(error))")
         }
-        try header.configuration.validate()
+        do {
+            try header.configuration.validate()
+        } catch let SemanticHashingError.invalidArgument(name, reason) {
+            throw fail("the stored configuration is invalid: \(name) \(reason)")
+        }
         let model = HashingVAE(configuration: header.configuration, seed: 0)
         var tensors: [String: Matrix] = [:]
         var offset = headerEnd

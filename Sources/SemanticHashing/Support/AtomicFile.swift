@@ -27,7 +27,7 @@ public enum AtomicFile {
 /// Reads a whole file, turning failures into an error that names the file.
 public func readFile(_ path: String) throws -> Data {
     guard FileManager.default.fileExists(atPath: path) else {
-        throw SemanticHashingError.io(path: path, reason: "no such file")
+        throw SemanticHashingError.missingInput(path: path, reason: "no such file")
     }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw SemanticHashingError.io(path: path, reason: "cannot read")

@@ -19,10 +19,10 @@ public struct TrainingOptions: Codable, Sendable {
     }
 
     public func validate() throws {
-        guard epochs >= 1 else { throw SemanticHashingError.invalidArgument(name: "--epochs", reason: "must be ≥ 1, got \(epochs)") }
-        guard batchSize >= 2 else { throw SemanticHashingError.invalidArgument(name: "--batch-size", reason: "must be ≥ 2, got \(batchSize)") }
+        guard epochs >= 1 else { throw SemanticHashingError.invalidArgument(name: "epochs", reason: "must be ≥ 1, got \(epochs)") }
+        guard batchSize >= 2 else { throw SemanticHashingError.invalidArgument(name: "batch size", reason: "must be ≥ 2, got \(batchSize)") }
         guard learningRate > 0 && learningRate.isFinite else {
-            throw SemanticHashingError.invalidArgument(name: "--learning-rate", reason: "must be > 0")
+            throw SemanticHashingError.invalidArgument(name: "learning rate", reason: "must be > 0")
         }
     }
 }
@@ -55,7 +55,7 @@ public struct Trainer {
         try options.validate()
         AllocatorTuning.keepLargeBlocksInHeap()
         let n = data.count
-        guard n >= 2 else { throw SemanticHashingError.invalidArgument(name: "--data", reason: "needs at least 2 training items, has \(n)") }
+        guard n >= 2 else { throw SemanticHashingError.invalidArgument(name: "training items", reason: "at least 2 are needed, the data has \(n)") }
         let adam = Adam(parameters: model.parameters, learningRate: Float(options.learningRate), lazyRowUpdates: options.lazyAdam)
         var shuffler = RandomSource(seed: options.seed &+ 0x5348_5546)  // "SHUF"
         var noise = RandomSource(seed: options.seed &+ 0x4E4F_4953)      // "NOIS"
@@ -75,8 +75,8 @@ public struct Trainer {
                                           labels: labelMatrix.gatherRows(rows), labelled: rows.map { labelled[$0] })
                 let losses = model.trainingStep(batch, random: &noise)
                 guard losses.total.isFinite else {
-                    throw SemanticHashingError.invalidArgument(
-                        name: "training", reason: "the loss became \(losses.total) in epoch \(epoch), batch \(b + 1); try smaller --alpha/--gamma or a lower learning rate")
+                    throw SemanticHashingError.trainingDiverged(
+                        reason: "the loss became \(losses.total) in epoch \(epoch), batch \(b + 1); try smaller loss weights (alpha, gamma) or a lower learning rate")
                 }
                 adam.step()
                 sum = sum + losses

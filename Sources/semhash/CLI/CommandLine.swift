@@ -1,18 +1,90 @@
 import Foundation
 import SemanticHashing
 
-/// One option of a command, as shown by `--help`.
+/// One option of a command, as shown by `--help`, with the check its value must pass. Every
+/// value (given or default) is checked before the command runs, so a bad value stops the command
+/// with exit 64 before any data is read.
 struct OptionSpec: Sendable {
     var name: String            // "--bits"
     var valueName: String?      // "N"; nil for a flag
     var help: String
     var defaultValue: String?   // shown in help and used when absent
+    var isRequired = false
+    /// Returns why a value is invalid ("must be an integer between 1 and 1024"), or nil.
+    var check: (@Sendable (String) -> String?)?
 
     static func flag(_ name: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, valueName: nil, help: help, defaultValue: nil)
     }
+
+    /// A free-form value (a path, a dataset spec, a name the command checks itself).
     static func value(_ name: String, _ valueName: String, _ help: String, default defaultValue: String? = nil) -> OptionSpec {
         OptionSpec(name: name, valueName: valueName, help: help, defaultValue: defaultValue)
+    }
+
+    static func integer(_ name: String, _ valueName: String = "N", _ help: String, default defaultValue: Int? = nil,
+                        in range: ClosedRange<Int>) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, defaultValue: defaultValue.map(String.init)) { text in
+            guard let v = Int(text), range.contains(v) else { return "must be an integer \(describe(range)), got '\(text)'" }
+            return nil
+        }
+    }
+
+    /// A finite number in `range`; `open` excludes the lower bound (e.g. a learning rate > 0).
+    static func number(_ name: String, _ valueName: String, _ help: String, default defaultValue: Double? = nil,
+                       in range: ClosedRange<Double>, openBelow: Bool = false) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, defaultValue: defaultValue.map(shortNumber)) { text in
+            guard let v = Double(text), v.isFinite, range.contains(v), !(openBelow && v == range.lowerBound) else {
+                let low = openBelow ? "> \(shortNumber(range.lowerBound))" : "≥ \(shortNumber(range.lowerBound))"
+                let high = range.upperBound == .greatestFiniteMagnitude ? "" : " and ≤ \(shortNumber(range.upperBound))"
+                return "must be a number \(low)\(high), got '\(text)'"
+            }
+            return nil
+        }
+    }
+
+    static func choice(_ name: String, _ valueName: String, _ help: String, _ choices: [String], default defaultValue: String? = nil) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: "\(help): \(choices.joined(separator: " | "))", defaultValue: defaultValue) { text in
+            choices.contains(text) ? nil : "must be one of \(choices.joined(separator: ", ")), got '\(text)'"
+        }
+    }
+
+    /// A comma-separated list of integers in `range`.
+    static func integers(_ name: String, _ valueName: String = "LIST", _ help: String, default defaultValue: String? = nil,
+                         in range: ClosedRange<Int>) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, defaultValue: defaultValue) { text in
+            let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            for item in items {
+                guard let v = Int(item.replacingOccurrences(of: "_", with: "")), range.contains(v) else {
+                    return "expects comma-separated integers \(describe(range)), got '\(item)'"
+                }
+            }
+            return items.count <= 1000 ? nil : "lists at most 1000 values, got \(items.count)"
+        }
+    }
+
+    /// The same option, marked required (shown as such in help).
+    func required() -> OptionSpec {
+        var o = self
+        o.isRequired = true
+        return o
+    }
+
+    /// The same option with another default.
+    func defaulting(to value: String?) -> OptionSpec {
+        var o = self
+        o.defaultValue = value
+        return o
+    }
+
+    /// 1 for 1.0, 0.001 for 1e-3: numbers as a person writes them.
+    static func shortNumber(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
+    }
+
+    static func describe(_ range: ClosedRange<Int>) -> String {
+        if range.upperBound == Int.max { return "≥ \(range.lowerBound)" }
+        return "between \(range.lowerBound) and \(range.upperBound)"
     }
 }
 
@@ -23,6 +95,8 @@ struct Command: Sendable {
     var discussion: String = ""
     var positionals: [(name: String, help: String)] = []
     var options: [OptionSpec] = []
+    /// Sets of options of which at most one may be given.
+    var exclusive: [[String]] = []
     var run: @Sendable (ParsedArguments) throws -> Void
 
     var name: String { words.joined(separator: " ") }
@@ -30,7 +104,8 @@ struct Command: Sendable {
     var help: String {
         var lines = ["OVERVIEW: \(summary)", ""]
         let positional = positionals.map { "<\($0.name)>" }.joined(separator: " ")
-        lines.append("USAGE: semhash \(name)\(positional.isEmpty ? "" : " " + positional) [options]")
+        let required = options.filter(\.isRequired).map { "\($0.name) <\($0.valueName ?? "")>" }.joined(separator: " ")
+        lines.append("USAGE: semhash \(name)\(positional.isEmpty ? "" : " " + positional)\(required.isEmpty ? "" : " " + required) [options]")
         if !discussion.isEmpty { lines += ["", discussion] }
         if !positionals.isEmpty {
             lines += ["", "ARGUMENTS:"]
@@ -40,8 +115,12 @@ struct Command: Sendable {
         for o in options + [.flag("--help", "Show this help.")] {
             let head = o.name + (o.valueName.map { " <\($0)>" } ?? "")
             var text = o.help
+            if o.isRequired { text += " (required)" }
             if let d = o.defaultValue { text += " (default: \(d))" }
             lines.append("  " + head.padding(toLength: max(26, head.count + 2), withPad: " ", startingAt: 0) + text)
+        }
+        if !exclusive.isEmpty {
+            lines += ["", "  These exclude each other: " + exclusive.map { $0.joined(separator: " / ") }.joined(separator: "; ")]
         }
         return lines.joined(separator: "\n")
     }
@@ -52,13 +131,18 @@ struct UsageError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// The parsed options and positionals of one command line, with typed accessors that throw
-/// `UsageError` naming the option on a bad value.
+/// The parsed options and positionals of one command line, every value already checked against
+/// its option's rule.
 struct ParsedArguments {
     var values: [String: String] = [:]
     var flags: Set<String> = []
     var positionals: [String] = []
+    /// Options given on the command line (not filled in from defaults).
+    var given: Set<String> = []
     let command: Command
+
+    /// Old option names and the ones that replaced them.
+    static let renamed = ["--level": "--supervision", "--levels": "--supervision"]
 
     init(command: Command, arguments: [String]) throws {
         self.command = command
@@ -73,10 +157,16 @@ struct ParsedArguments {
                     name = String(arg[..<eq])
                     inline = String(arg[arg.index(after: eq)...])
                 }
+                if known[name] == nil, let new = Self.renamed[name], known[new] != nil {
+                    printError("note: \(name) is now called \(new)")
+                    name = new
+                }
                 guard let spec = known[name] else {
                     let names = command.options.map(\.name).joined(separator: ", ")
                     throw UsageError(description: "unknown option '\(name)' for 'semhash \(command.name)'; valid: \(names.isEmpty ? "none" : names)")
                 }
+                guard !given.contains(name) else { throw UsageError(description: "option '\(name)' is given twice") }
+                given.insert(name)
                 if spec.valueName == nil {
                     if inline != nil { throw UsageError(description: "option '\(name)' takes no value") }
                     flags.insert(name)
@@ -95,14 +185,24 @@ struct ParsedArguments {
         if positionals.count > command.positionals.count {
             throw UsageError(description: "unexpected argument '\(positionals[command.positionals.count])' for 'semhash \(command.name)'")
         }
-        for o in command.options where o.valueName != nil && values[o.name] == nil {
-            if let d = o.defaultValue { values[o.name] = d }
+        for group in command.exclusive {
+            let present = group.filter { given.contains($0) }
+            if present.count > 1 { throw UsageError(description: "\(present.joined(separator: " and ")) exclude each other; give one") }
+        }
+        for o in command.options {
+            if o.isRequired && values[o.name] == nil { throw UsageError(description: "missing required option \(o.name) <\(o.valueName ?? "")>") }
+            if o.valueName != nil && values[o.name] == nil, let d = o.defaultValue { values[o.name] = d }
+            if let v = values[o.name], let check = o.check, let reason = check(v) {
+                throw UsageError(description: "\(o.name): \(reason)")
+            }
         }
     }
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
     func string(_ name: String) -> String? { values[name] }
+
+    func isGiven(_ name: String) -> Bool { given.contains(name) }
 
     func required(_ name: String) throws -> String {
         guard let v = values[name] else { throw UsageError(description: "missing required option \(name)") }
@@ -118,7 +218,7 @@ struct ParsedArguments {
 
     func int(_ name: String) throws -> Int? {
         guard let s = values[name] else { return nil }
-        guard let v = Int(s) else { throw UsageError(description: "\(name) expects an integer, got '\(s)'") }
+        guard let v = Int(s.replacingOccurrences(of: "_", with: "")) else { throw UsageError(description: "\(name) expects an integer, got '\(s)'") }
         return v
     }
 
@@ -132,6 +232,14 @@ struct ParsedArguments {
     func list(_ name: String) -> [String]? {
         values[name].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     }
+
+    /// A comma-separated list of integers (checked by the option's rule).
+    func ints(_ name: String) throws -> [Int]? {
+        try list(name).map { try $0.map { s in
+            guard let v = Int(s.replacingOccurrences(of: "_", with: "")) else { throw UsageError(description: "\(name) expects integers, got '\(s)'") }
+            return v
+        } }
+    }
 }
 
 /// Writes to standard error.
@@ -139,19 +247,21 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Dispatches `arguments` (without the program name) to the matching command.
+/// Dispatches `arguments` (without the program name) to the matching command and returns the
+/// exit code (see `ExitStatus`).
 func runCommandLine(_ arguments: [String], commands: [Command], version: String) -> Int32 {
     func topHelp() -> String {
         var lines = ["OVERVIEW: semhash — semi-supervised semantic hashing (SSB-VAE, VDSH-S, PHS-GS) and Hamming search",
                      "", "USAGE: semhash <command> [options]", "", "COMMANDS:"]
         for c in commands { lines.append("  " + c.name.padding(toLength: 20, withPad: " ", startingAt: 0) + c.summary) }
         lines += ["", "  Run 'semhash <command> --help' for a command's options.",
-                  "  'semhash --version' prints the version and the compute backend in use."]
+                  "  'semhash --version' prints the version and the compute backend in use.",
+                  "", "EXIT CODES:", ExitStatus.table]
         return lines.joined(separator: "\n")
     }
     if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
         print(topHelp())
-        return arguments.isEmpty ? 64 : 0
+        return arguments.isEmpty ? ExitStatus.usage : 0
     }
     if arguments == ["--version"] {
         print(version)
@@ -162,13 +272,23 @@ func runCommandLine(_ arguments: [String], commands: [Command], version: String)
         .filter { arguments.count >= $0.words.count && Array(arguments.prefix($0.words.count)) == $0.words }
         .max { $0.words.count < $1.words.count }
     guard let command = match else {
-        let prefixGroup = commands.filter { $0.words.first == arguments[0] }
-        if !prefixGroup.isEmpty {
-            printError("error: '\(arguments.dropFirst().first ?? "")' is not a subcommand of '\(arguments[0])'; valid: \(prefixGroup.map(\.name).joined(separator: ", "))")
-        } else {
-            printError("error: unknown command '\(arguments[0])'. Run 'semhash --help' for the list.")
+        let group = commands.filter { $0.words.count > 1 && $0.words.first == arguments[0] }
+        if !group.isEmpty {
+            // `semhash datasets --help` and the like: the group's subcommands.
+            let wantsHelp = arguments.count == 1 || ["--help", "-h"].contains(arguments[1])
+            var lines = ["OVERVIEW: semhash \(arguments[0]) <subcommand>", "", "SUBCOMMANDS:"]
+            for c in group { lines.append("  " + c.name.padding(toLength: 20, withPad: " ", startingAt: 0) + c.summary) }
+            lines.append("\n  Run 'semhash \(arguments[0]) <subcommand> --help' for its options.")
+            if wantsHelp && arguments.count > 1 {
+                print(lines.joined(separator: "\n"))
+                return 0
+            }
+            printError(arguments.count == 1 ? lines.joined(separator: "\n")
+                       : "error: '\(arguments[1])' is not a subcommand of '\(arguments[0])'; valid: \(group.map(\.name).joined(separator: ", "))")
+            return ExitStatus.usage
         }
-        return 64
+        printError("error: unknown command '\(arguments[0])'. Run 'semhash --help' for the list.")
+        return ExitStatus.usage
     }
     let rest = Array(arguments.dropFirst(command.words.count))
     if rest.contains("--help") || rest.contains("-h") {
@@ -181,9 +301,10 @@ func runCommandLine(_ arguments: [String], commands: [Command], version: String)
         return 0
     } catch let error as UsageError {
         printError("error: \(error.description)\nRun 'semhash \(command.name) --help' for usage.")
-        return 64
+        return ExitStatus.usage
     } catch {
-        printError("error: \(error)")
-        return 1
+        let status = ExitStatus(error)
+        printError("error: \(status.message)")
+        return status.code
     }
 }

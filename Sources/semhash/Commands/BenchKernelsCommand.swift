@@ -26,7 +26,7 @@ extension Command {
             """,
             options: [
                 .flag("--json", "Print one JSON object instead of a table."),
-                .value("--repeat", "N", "Timed runs per measurement.", default: "10"),
+                .integer("--repeat", "N", "Timed runs per measurement.", default: 10, in: 1...10_000),
             ],
             run: { arguments in
                 let repeats = try arguments.int("--repeat") ?? 10

@@ -12,23 +12,21 @@ let benchTrainingStepCommand = Command(
     SEMHASH_BACKEND=swift and thread counts with SEMHASH_THREADS=1.
     """,
     options: [
-        .value("--model", "NAME", "vdsh | bvae | vdsh-s | phs-gs | ssb-vae", default: "ssb-vae"),
-        .value("--bits", "B", "Code length", default: "32"),
-        .value("--features", "D", "Input dimension", default: "10000"),
-        .value("--nnz", "N", "Non-zeros per input row", default: "40"),
-        .value("--batch-size", "N", "Items per step", default: "100"),
-        .value("--classes", "C", "Classes of the label head", default: "8"),
-        .value("--steps", "N", "Timed steps", default: "100"),
+        CommonOptions.model,
+        CommonOptions.bits.defaulting(to: "32"),
+        .integer("--features", "D", "Input dimension", default: 10_000, in: 1...10_000_000),
+        .integer("--nnz", "N", "Non-zeros per input row (at most --features)", default: 40, in: 1...10_000_000),
+        .integer("--batch-size", "N", "Items per step", default: 100, in: 2...100_000),
+        .integer("--classes", "C", "Classes of the label head", default: 8, in: 1...100_000),
+        .integer("--steps", "N", "Timed steps", default: 100, in: 1...1_000_000),
         CommonOptions.json,
     ],
     run: { args in
         let preset = try CommonOptions.preset(args)
-        let bits = try args.int("--bits") ?? 32, features = try args.int("--features") ?? 10_000
-        let nnz = try args.int("--nnz") ?? 40, batchSize = try args.int("--batch-size") ?? 100
-        let classes = try args.int("--classes") ?? 8, steps = try args.int("--steps") ?? 100
-        guard bits > 0, features > 0, (1...features).contains(nnz), batchSize >= 2, classes >= 1, steps >= 1 else {
-            throw UsageError(description: "sizes must be positive, --nnz at most --features, --batch-size at least 2")
-        }
+        let bits = try args.int("--bits")!, features = try args.int("--features")!
+        let nnz = try args.int("--nnz")!, batchSize = try args.int("--batch-size")!
+        let classes = try args.int("--classes")!, steps = try args.int("--steps")!
+        guard nnz <= features else { throw UsageError(description: "--nnz \(nnz) is more than --features \(features)") }
         var random = RandomSource(seed: 1)
         var entries: [(Int, Int, Float)] = []
         for i in 0..<batchSize {

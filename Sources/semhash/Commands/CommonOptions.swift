@@ -1,15 +1,86 @@
 import Foundation
 import SemanticHashing
 
-/// Options and steps that several commands share (data, supervision, model settings).
+/// Options and steps that several commands share, each declared once: the dataset, the model and
+/// its loss weights, the optimisation settings, the supervision (which labels the model sees),
+/// seeds and output. Defaults come from the library's own default values.
 enum CommonOptions {
     static let dataHelp = "Dataset spec: snippets:DIR, 20news:DIR, tmc:DIR, text:DIR|FILE, libsvm:TRAIN[,TEST][?values=log1p], arff:…, mat:FILE, npy:X,Y, csv:FILE, fashion-mnist:DIR, synthetic[:k=v,…]. See 'semhash datasets info --help'."
 
-    static let data = OptionSpec.value("--data", "SPEC", dataHelp)
-    static let supervision = OptionSpec.value("--supervision", "P", "Fraction of training items that keep their labels (SPEC §6)", default: "1.0")
-    static let labeledRows = OptionSpec.value("--labeled-rows", "FILE", "File of 0-based rows of train+val that keep their labels (overrides --supervision)")
-    static let maskSeed = OptionSpec.value("--mask-seed", "N", "Seed of the label mask (default: --seed)")
+    static let data = OptionSpec.value("--data", "SPEC", dataHelp).required()
     static let json = OptionSpec.flag("--json", "Print one JSON object on stdout instead of a table.")
+
+    // MARK: The model
+
+    static let modelNames = ModelPreset.allCases.map(\.rawValue)
+    static let model = OptionSpec.choice("--model", "NAME", "Model", modelNames, default: ModelPreset.ssbVAE.rawValue)
+    static let bits = OptionSpec.integer("--bits", "B", "Code length in bits", default: 16, in: 1...1024)
+    static let weights: [OptionSpec] = [
+        .number("--alpha", "A", "Weight α of the supervised terms (default: the model's)", in: 0...Double.greatestFiniteMagnitude),
+        .number("--beta", "B", "Weight β of the KL term (default: the model's)", in: 0...Double.greatestFiniteMagnitude),
+        .number("--gamma", "G", "Weight γ of the pointwise term inside α·(γ·POINT + PAIR) (default: the model's)", in: 0...Double.greatestFiniteMagnitude),
+    ]
+    static let variant = OptionSpec.choice("--variant", "V", "reference (reproduce the reference's quirks) or principled",
+                                           ModelVariant.allCases.map(\.rawValue), default: ModelVariant.reference.rawValue)
+
+    // MARK: Optimisation
+
+    static let optimisation: [OptionSpec] = {
+        let d = TrainingOptions()
+        return [
+            .integer("--epochs", "N", "Training epochs", default: d.epochs, in: 1...100_000),
+            .integer("--batch-size", "N", "Mini-batch size", default: d.batchSize, in: 2...1_000_000),
+            .number("--learning-rate", "LR", "Adam learning rate", default: d.learningRate, in: 0...10, openBelow: true),
+            .flag("--dense-adam", "Update every row of the first layer each step (exact Keras Adam; slower on sparse data)."),
+        ]
+    }()
+    static let seed = OptionSpec.integer("--seed", "N", "Seed of initialisation, shuffling and noise", default: Int(TrainingOptions().seed),
+                                         in: 0...Int.max)
+
+    /// The optimisation settings of the command line, seeded with `seed`.
+    static func trainingOptions(_ args: ParsedArguments, seed: UInt64) throws -> TrainingOptions {
+        TrainingOptions(epochs: try args.int("--epochs")!, batchSize: try args.int("--batch-size")!,
+                        learningRate: try args.double("--learning-rate")!, seed: seed, lazyAdam: !args.flag("--dense-adam"))
+    }
+
+    static func seed(_ args: ParsedArguments) throws -> UInt64 { UInt64(try args.int("--seed")!) }
+
+    static func preset(_ args: ParsedArguments, option: String = "--model") throws -> ModelPreset {
+        ModelPreset(name: try args.required(option))!
+    }
+
+    static func variant(_ args: ParsedArguments) throws -> ModelVariant {
+        ModelVariant(rawValue: try args.required("--variant"))!
+    }
+
+    /// `base` with each weight the command line gives replacing its value.
+    static func weights(_ args: ParsedArguments, over base: LossWeights) throws -> LossWeights {
+        LossWeights(alpha: try args.double("--alpha") ?? base.alpha, beta: try args.double("--beta") ?? base.beta,
+                    gamma: try args.double("--gamma") ?? base.gamma)
+    }
+
+    // MARK: Supervision
+
+    static let supervision = OptionSpec.number("--supervision", "P", "Fraction of training items that keep their labels", default: 1, in: 0...1)
+    static let labeledRows = OptionSpec.value("--labeled-rows", "FILE", "File of 0-based rows of train+val that keep their labels (instead of --supervision)")
+    static let maskSeed = OptionSpec.integer("--mask-seed", "N", "Seed of the label mask (default: --seed)", in: 0...Int.max)
+    static let supervisionGroup = [supervision, labeledRows, maskSeed]
+    static let supervisionExclusive = ["--supervision", "--labeled-rows"]
+
+    /// The training items (train + val) with labels masked per --labeled-rows or --supervision.
+    static func maskedTraining(_ dataset: Dataset, _ args: ParsedArguments, seed: UInt64) throws -> (split: DataSplit, level: Double?, labelled: Int) {
+        if let path = args.string("--labeled-rows") {
+            let rows = try SupervisionMask.readLabeledRows(path: path, rowCount: dataset.train.count + (dataset.validation?.count ?? 0))
+            let masked = SupervisionMask.apply(to: dataset, labeledRows: rows)
+            return (masked.train, nil, masked.labeledRows.count)
+        }
+        let level = try args.double("--supervision")!
+        let maskSeed = try args.int("--mask-seed").map(UInt64.init) ?? seed
+        let masked = SupervisionMask.apply(to: dataset, level: level, seed: maskSeed)
+        return (masked.train, level, masked.labeledRows.count)
+    }
+
+    // MARK: Steps
 
     /// Loads --data. `ranks`: the caller will rank the database (evaluation), so warn when its
     /// order can sway the metrics.
@@ -25,38 +96,30 @@ enum CommonOptions {
         return (dataset, seconds)
     }
 
-    /// The training items (train + val) with labels masked per --labeled-rows or --supervision.
-    static func maskedTraining(_ dataset: Dataset, _ args: ParsedArguments, seed: UInt64) throws -> (split: DataSplit, level: Double?, labelled: Int) {
-        if let path = args.string("--labeled-rows") {
-            let rows = try SupervisionMask.readLabeledRows(path: path, rowCount: dataset.train.count + (dataset.validation?.count ?? 0))
-            let masked = SupervisionMask.apply(to: dataset, labeledRows: rows)
-            return (masked.train, nil, masked.labeledRows.count)
+    /// Refuses an output path whose folder does not exist, before any long work starts.
+    static func checkWritable(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+            throw SemanticHashingError.io(path: path, reason: "cannot write here: the folder \(folder) does not exist")
         }
-        let level = try args.double("--supervision") ?? 1
-        guard (0...1).contains(level) else {
-            throw UsageError(description: "--supervision must be between 0 and 1, got \(level)")
+        guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+            throw SemanticHashingError.io(path: path, reason: "cannot write here: the folder \(folder.isEmpty ? "." : folder) is not writable")
         }
-        let maskSeed = try args.int("--mask-seed").map(UInt64.init) ?? seed
-        let masked = SupervisionMask.apply(to: dataset, level: level, seed: maskSeed)
-        return (masked.train, level, masked.labeledRows.count)
-    }
-
-    static func seed(_ args: ParsedArguments, default value: UInt64 = 20) throws -> UInt64 {
-        guard let s = try args.int("--seed") else { return value }
-        guard s >= 0 else { throw UsageError(description: "--seed must be ≥ 0, got \(s)") }
-        return UInt64(s)
-    }
-
-    static func preset(_ args: ParsedArguments) throws -> ModelPreset {
-        let name = args.string("--model") ?? "ssb-vae"
-        guard let preset = ModelPreset(name: name) else {
-            throw UsageError(description: "unknown --model '\(name)'; valid: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return preset
     }
 
     static func printJSON(_ object: Any) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Runs a library check of an option's value, reporting a rejected value as a usage error of
+/// `option` (exit 64) instead of the library's own name for the setting.
+func usageChecked<T>(_ option: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let SemanticHashingError.invalidArgument(_, reason) {
+        throw UsageError(description: "\(option): \(reason)")
     }
 }

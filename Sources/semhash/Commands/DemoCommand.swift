@@ -11,19 +11,19 @@ let demoCommand = Command(
     """,
     options: [
         .value("--data", "SPEC", "Dataset to use instead of the built-in corpus", default: "synthetic"),
-        .value("--bits", "B", "Code length", default: "16"),
-        .value("--epochs", "N", "Training epochs per model", default: "20"),
-        .value("--supervision", "P", "Label fraction for SSB-VAE", default: "0.1"),
-        .value("--seed", "N", "Seed of everything", default: "20"),
+        CommonOptions.bits,
+        .integer("--epochs", "N", "Training epochs per model", default: 20, in: 1...100_000),
+        CommonOptions.supervision.defaulting(to: "0.1"),
+        CommonOptions.seed,
         CommonOptions.json,
     ],
     run: { args in
         let quiet = args.flag("--json")
         let seed = try CommonOptions.seed(args)
-        let bits = try args.int("--bits") ?? 16
-        let level = try args.double("--supervision") ?? 0.1
+        let bits = try args.int("--bits")!
+        let level = try args.double("--supervision")!
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
-        let options = TrainingOptions(epochs: try args.int("--epochs") ?? 20, seed: seed)
+        let options = TrainingOptions(epochs: try args.int("--epochs")!, seed: seed)
         func say(_ text: String) { if !quiet { print(text) } }
         say("Corpus: \(dataset.train.count + (dataset.validation?.count ?? 0)) documents to search, \(dataset.test.count) queries, \(dataset.classCount) topics, \(dataset.featureCount) words.\n")
 

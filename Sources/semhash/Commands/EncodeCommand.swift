@@ -10,10 +10,10 @@ let encodeCommand = Command(
     significant bit of the first digit.
     """,
     options: [
-        .value("--model", "FILE", "A model written by 'semhash train'"),
+        .value("--model", "FILE", "A model written by 'semhash train'").required(),
         CommonOptions.data,
-        .value("--split", "NAME", "train | val | database (train+val) | test", default: "test"),
-        .value("--format", "F", "hex | bits", default: "hex"),
+        .choice("--split", "NAME", "Which items (database = train + val)", ["train", "val", "database", "test"], default: "test"),
+        .choice("--format", "F", "Code format", ["hex", "bits"], default: "hex"),
         .value("--out", "FILE", "Output file (default: standard output)"),
     ],
     run: { args in
@@ -22,19 +22,18 @@ let encodeCommand = Command(
         let split: DataSplit
         switch args.string("--split")! {
         case "train": split = dataset.train
-        case "val", "validation":
-            guard let v = dataset.validation else { throw UsageError(description: "this dataset has no validation split") }
+        case "val":
+            guard let v = dataset.validation else { throw SemanticHashingError.invalidArgument(name: "--split", reason: "\(args.string("--data")!) has no validation split") }
             split = v
         case "database": split = dataset.database
         case "test": split = dataset.test
-        case let other: throw UsageError(description: "--split must be train, val, database or test, got '\(other)'")
+        default: split = dataset.test
         }
         guard split.features.columns == file.model.configuration.inputDimensions else {
             throw SemanticHashingError.invalidArgument(name: "--data", reason: "has \(split.features.columns) features, the model expects \(file.model.configuration.inputDimensions)")
         }
         let values = file.model.codeValues(split.features)
         let format = args.string("--format")!
-        guard format == "hex" || format == "bits" else { throw UsageError(description: "--format must be hex or bits") }
         let text = CodeListing(codes: BinaryCodes(thresholding: values)).text(hex: format == "hex")
         if let out = args.string("--out") {
             try AtomicFile.write(text, to: out)

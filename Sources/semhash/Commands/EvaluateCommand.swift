@@ -12,7 +12,7 @@ let evaluateCommand = Command(
     reports P@K, R@100 and MAP@K (SPEC §5); relevant = sharing a class.
     """,
     options: [
-        .value("--model", "FILE", "A model written by 'semhash train'"),
+        .value("--model", "FILE", "A model written by 'semhash train'").required(),
         CommonOptions.data,
         CommonOptions.json,
     ],

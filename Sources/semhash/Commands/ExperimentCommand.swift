@@ -5,46 +5,42 @@ let experimentCommand = Command(
     words: ["experiment"],
     summary: "Run a sweep of (model, bits, supervision level, run) cells and append one CSV row per cell.",
     discussion: """
-    Every cell trains on train + validation with the labels its level leaves and is evaluated with
-    database = train + validation, queries = test (SPEC §5–6). Run r uses seed r of
-    20,144,1028,2044,101,6077,621,1981,2806,79 for initialisation, shuffling, noise and the label mask.
+    Every cell trains on train + validation with the labels its supervision level leaves and is
+    evaluated with database = train + validation, queries = test (docs/design.md, "Evaluation").
+    Run r uses seed r of \(ExperimentGrid.referenceSeeds.map(String.init).joined(separator: ",")) (the reference's)
+    for initialisation, shuffling, noise and the label mask.
     α, β, γ come from --hyperparameters (looked up by dataset name, model, bits and level); --alpha,
     --beta, --gamma override them (and are required for cells the file lacks). Without a file, each
     model's defaults are used.
 
     Rows are appended atomically as cells finish. When --out exists the sweep resumes: cells whose
     config_hash is already in the file are skipped, so a killed sweep continues where it stopped.
+    One sweep at a time may use a results file (a second one waits for the lock or stops).
     Results are bit-identical for the same settings, machine, compute backend and kernel thread
     count (SEMHASH_THREADS); keep SEMHASH_THREADS the same when resuming. On 2 cores the kernels'
     own threads and --jobs compete: SEMHASH_THREADS=1 with --jobs 2 is the fastest setting measured.
     Example:
       semhash experiment --data snippets:DATA/snippets --models ssb-vae,phs-gs,vdsh-s --bits 16,32 \\
-        --levels 0.1:1.0:0.1 --runs 5 --hyperparameters reference-hyperparameters.csv --out results.csv
+        --supervision 0.1:1.0:0.1 --runs 5 --hyperparameters reference-hyperparameters.csv --out results.csv
     """,
     options: [
         CommonOptions.data,
         .value("--dataset-name", "NAME", "Dataset name for the hyper-parameter lookup and the rows (default: the loader's, e.g. snippets)"),
-        .value("--models", "LIST", "Comma list of models: vdsh, bvae, vdsh-s, phs-gs, ssb-vae", default: "ssb-vae,phs-gs,vdsh-s"),
-        .value("--bits", "LIST", "Comma list of code lengths", default: "16"),
-        .value("--levels", "SPEC", "Supervision levels: START:STOP:STEP (inclusive) or a comma list", default: "0.1:1.0:0.1"),
-        .value("--runs", "N", "Repetitions per cell, seeded from SPEC's list", default: "5"),
-        .value("--seeds", "LIST", "Comma list of seeds instead of SPEC's list (run r uses the r-th)"),
+        .value("--models", "LIST", "Comma list of models: \(CommonOptions.modelNames.joined(separator: ", "))", default: "ssb-vae,phs-gs,vdsh-s"),
+        .integers("--bits", "LIST", "Comma list of code lengths", default: "16", in: 1...1024),
+        .value("--supervision", "LEVELS", "Supervision levels: START:STOP:STEP (inclusive) or a comma list", default: "0.1:1.0:0.1"),
+        .integer("--runs", "N", "Repetitions per cell, run r seeded with the r-th seed", default: 5, in: 1...1000),
+        .integers("--seeds", "LIST", "Comma list of seeds instead of the reference's (run r uses the r-th)", in: 0...Int.max),
         .value("--hyperparameters", "FILE", "CSV of α, β, γ per dataset/model/supervision/bits (reference-hyperparameters.csv format)"),
-        .value("--alpha", "A", "α for every cell (overrides the file)"),
-        .value("--beta", "B", "β for every cell (overrides the file)"),
-        .value("--gamma", "G", "γ for every cell (overrides the file)"),
-        .value("--variant", "V", "reference | principled", default: "reference"),
-        .value("--epochs", "N", "Training epochs per cell", default: "30"),
-        .value("--batch-size", "N", "Mini-batch size", default: "100"),
-        .value("--learning-rate", "LR", "Adam learning rate", default: "0.001"),
-        .flag("--dense-adam", "Update every row of the first layer each step (exact Keras Adam; slower on sparse data)."),
+    ] + CommonOptions.weights + [CommonOptions.variant] + CommonOptions.optimisation + [
         .value("--out", "FILE", "Results CSV (rows are appended)", default: "results.csv"),
-        .value("--jobs", "N", "Cells trained at once, on threads sharing the loaded data; with 2 cores use SEMHASH_THREADS=1 and --jobs 2", default: "1"),
+        .integer("--jobs", "N", "Cells trained at once, on threads sharing the loaded data; with 2 cores use SEMHASH_THREADS=1 and --jobs 2", default: 1, in: 1...64),
         .flag("--resume", "Skip cells already in --out (the default when it exists)."),
         .flag("--restart", "Delete --out first and run every cell again."),
         .flag("--dry-run", "List the cells and whether each is done, without training."),
         CommonOptions.json,
     ],
+    exclusive: [["--resume", "--restart"]],
     run: { args in try ExperimentCommand.run(args) }
 )
 
@@ -52,43 +48,35 @@ let experimentCommand = Command(
 enum ExperimentCommand {
     static func run(_ args: ParsedArguments) throws {
         let quiet = args.flag("--json")
-        if args.flag("--resume") && args.flag("--restart") { throw UsageError(description: "--resume and --restart exclude each other") }
         let out = args.string("--out")!
+        try CommonOptions.checkWritable(out)
         let models = try (args.list("--models") ?? []).map { name -> ModelPreset in
             guard let preset = ModelPreset(name: name) else {
-                throw UsageError(description: "unknown model '\(name)' in --models; valid: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw UsageError(description: "--models: unknown model '\(name)'; valid: \(CommonOptions.modelNames.joined(separator: ", "))")
             }
             return preset
         }
-        let bits = try (args.list("--bits") ?? []).map { text -> Int in
-            guard let b = Int(text), b > 0 else { throw UsageError(description: "--bits expects positive integers, got '\(text)'") }
-            return b
+        let bits = try args.ints("--bits") ?? []
+        let levels = try usageChecked("--supervision") { try SupervisionLevels.parse(args.string("--supervision")!) }
+        let seeds = try args.ints("--seeds")?.map(UInt64.init) ?? ExperimentGrid.referenceSeeds
+        let runs = try args.int("--runs")!
+        guard runs <= seeds.count else {
+            throw UsageError(description: "--runs \(runs) needs \(runs) seeds, --seeds gives \(seeds.count)")
         }
-        let levels = try SupervisionLevels.parse(args.string("--levels")!)
-        let seeds = try args.list("--seeds").map { list in
-            try list.map { text -> UInt64 in
-                guard let s = UInt64(text) else { throw UsageError(description: "--seeds expects non-negative integers, got '\(text)'") }
-                return s
-            }
-        } ?? ExperimentGrid.referenceSeeds
-        guard let variant = ModelVariant(rawValue: args.string("--variant")!) else {
-            throw UsageError(description: "--variant must be reference or principled")
-        }
-        let jobs = try args.int("--jobs") ?? 1
-        guard jobs >= 1 else { throw UsageError(description: "--jobs must be ≥ 1, got \(jobs)") }
-        let training = TrainingOptions(epochs: try args.int("--epochs") ?? 30, batchSize: try args.int("--batch-size") ?? 100,
-                                       learningRate: try args.double("--learning-rate") ?? 1e-3, lazyAdam: !args.flag("--dense-adam"))
-        try training.validate()
+        let variant = try CommonOptions.variant(args)
+        let jobs = try args.int("--jobs")!
+        let training = try CommonOptions.trainingOptions(args, seed: 0)
+        if let name = args.string("--dataset-name") { _ = try usageChecked("--dataset-name") { try CSVField.text(name, name: "dataset name") } }
         let table = try args.string("--hyperparameters").map(HyperparameterTable.read(path:))
 
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
         let grid = try ExperimentGrid(datasetSpec: try args.required("--data"), datasetName: args.string("--dataset-name") ?? dataset.name,
-                                      models: models, bits: bits, levels: levels, runs: try args.int("--runs") ?? 5, seeds: seeds,
+                                      models: models, bits: bits, levels: levels, runs: runs, seeds: seeds,
                                       alpha: try args.double("--alpha"), beta: try args.double("--beta"), gamma: try args.double("--gamma"),
                                       variant: variant, training: training)
         let cells = try grid.cells(table: table, tableSource: args.string("--hyperparameters") ?? "")
 
-        if args.flag("--restart") && FileManager.default.fileExists(atPath: out) {
+        if args.flag("--restart") && FileManager.default.fileExists(atPath: out) && !args.flag("--dry-run") {
             do { try FileManager.default.removeItem(atPath: out) } catch {
                 throw SemanticHashingError.io(path: out, reason: "cannot delete for --restart (\(error.localizedDescription))")
             }
@@ -140,7 +128,7 @@ enum ExperimentCommand {
             printError("finished \(summary.finished.count) cells in \(ProgressReporter.format(summary.seconds)) (\(summary.skipped) skipped, \(summary.failures.count) failed); rows in \(out)")
         }
         if !summary.failures.isEmpty {
-            throw SemanticHashingError.invalidArgument(name: "experiment", reason: "\(summary.failures.count) cell(s) failed (see above); they are not in \(out) and run again on resume")
+            throw SemanticHashingError.trainingDiverged(reason: "\(summary.failures.count) cell(s) failed (see above); they are not in \(out) and run again on resume")
         }
     }
 }

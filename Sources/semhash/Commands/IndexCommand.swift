@@ -12,18 +12,17 @@ import SemanticHashing
     """,
     options: [
         .value("--codes", "FILE", "Codes to index, one per line ('-' for standard input)"),
-        .value("--bits", "N", "Code length, if the file alone leaves it ambiguous"),
+        .integer("--bits", "N", "Code length, if the file alone leaves it ambiguous", in: 1...65_536),
         .value("--model", "M", "Trained model whose codes to index"),
         .value("--data", "SPEC", "Dataset whose database split to encode with --model"),
-        .value("--out", "INDEX", "Index file to write"),
+        .value("--out", "INDEX", "Index file to write").required(),
     ],
+    exclusive: [["--codes", "--model"], ["--codes", "--data"]],
     run: { args in
         let out = try args.required("--out")
+        try CommonOptions.checkWritable(out)
         let listing: CodeListing
         if let codesPath = args.string("--codes") {
-            guard args.string("--model") == nil && args.string("--data") == nil else {
-                throw UsageError(description: "give either --codes or --model with --data, not both")
-            }
             let text = codesPath == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 : String(decoding: try readFile(codesPath), as: UTF8.self)
             listing = try CodeListing(parsing: text, bits: try args.int("--bits"), source: codesPath == "-" ? "<stdin>" : codesPath)

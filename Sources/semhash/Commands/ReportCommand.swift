@@ -15,26 +15,23 @@ let reportCommand = Command(
     positionals: [("results", "A CSV written by 'semhash experiment'")],
     options: [
         .value("--metric", "NAME", "p@100, r@100, p@1000, p@5000, map@100, map@1000, map@5000, tie-aware p@100, train_seconds", default: "p@100"),
-        .value("--format", "F", "markdown | csv | latex", default: "markdown"),
-        .value("--bits", "B", "Only this code length (default: one table per code length)"),
-        .value("--digits", "N", "Decimals in the tables", default: "4"),
+        .choice("--format", "F", "Table format", PivotTableFormat.allCases.map(\.rawValue), default: "markdown"),
+        .integer("--bits", "B", "Only this code length (default: one table per code length)", in: 1...1024),
+        .integer("--digits", "N", "Decimals in the tables", default: 4, in: 0...10),
         .value("--plot", "FILE", "Also write the figure as SVG"),
         .value("--out", "FILE", "Write the tables to FILE instead of standard output"),
     ],
     run: { args in
         let path = try args.positional(0)
-        guard let format = PivotTableFormat(rawValue: args.string("--format")!) else {
-            throw UsageError(description: "--format must be one of \(PivotTableFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(args.string("--format")!)'")
-        }
+        let format = PivotTableFormat(rawValue: args.string("--format")!)!
         let rows = try ResultsFile.readRows(path: path)
         guard !rows.isEmpty else { throw SemanticHashingError.malformedInput(location: path, reason: "has no result rows yet") }
-        let pivot = try ResultsPivot(rows: rows, metric: args.string("--metric")!)
+        let pivot = try usageChecked("--metric") { try ResultsPivot(rows: rows, metric: args.string("--metric")!) }
         let bits = try args.int("--bits")
         if let b = bits, !pivot.bits.contains(b) {
             throw UsageError(description: "--bits \(b): the results have \(pivot.bits.map(String.init).joined(separator: ", ")) bits")
         }
-        let digits = try args.int("--digits") ?? 4
-        guard (0...10).contains(digits) else { throw UsageError(description: "--digits must be 0…10, got \(digits)") }
+        let digits = try args.int("--digits")!
         let text = format.render(pivot, bits: bits, digits: digits)
         if let out = args.string("--out") {
             try AtomicFile.write(text, to: out)

@@ -11,22 +11,27 @@ import SemanticHashing
     position in the index.
     """,
     options: [
-        .value("--index", "INDEX", "Index file written by 'semhash index'"),
+        .value("--index", "INDEX", "Index file written by 'semhash index'").required(),
         .value("--query-code", "CODE", "One query code (hex or 0/1 characters)"),
         .flag("--stdin", "Read query codes from standard input, one per line."),
         .value("--model", "M", "Trained model to encode --query with"),
         .value("--query", "TEXT", "Raw text to encode with --model"),
-        .value("--k", "K", "Neighbours per query", default: "10"),
-        .value("--kind", "KIND", "Index kind: flat (scan) or mih (multi-index hashing)", default: "flat"),
-        .value("--threads", "T", "Worker threads (default: all cores)"),
+        .integer("--k", "K", "Neighbours per query", default: 10, in: 1...1_000_000),
+        .choice("--kind", "KIND", "Index kind (flat scan or multi-index hashing)", ["flat", "mih"], default: "flat"),
+        .integer("--threads", "T", "Worker threads (default: all cores)", in: 1...1024),
         .flag("--json", "Print JSON."),
     ],
+    exclusive: [["--query-code", "--stdin", "--query"]],
     run: { args in
         let indexPath = try args.required("--index")
-        guard let k = try args.int("--k"), k > 0 else { throw UsageError(description: "--k must be a positive integer") }
-        let sources = [args.string("--query-code") != nil, args.flag("--stdin"), args.string("--model") != nil].filter { $0 }.count
+        let k = try args.int("--k")!
+        let sources = [args.isGiven("--query-code"), args.flag("--stdin"), args.isGiven("--query")].filter { $0 }.count
         guard sources == 1 else {
-            throw UsageError(description: "give exactly one of --query-code CODE, --stdin, or --model M with --query TEXT")
+            throw UsageError(description: "give one of --query-code CODE, --stdin, or --query TEXT with --model M")
+        }
+        guard args.isGiven("--query") == args.isGiven("--model") else {
+            throw UsageError(description: args.isGiven("--query") ? "--query needs --model M to encode the text"
+                                                                   : "--model is only used with --query TEXT")
         }
         let stored = try IndexFile.read(indexPath)
         let bits = stored.codes.bits
@@ -45,10 +50,10 @@ import SemanticHashing
         }
         let threads = try args.int("--threads")
         let index: any HammingIndex
-        switch args.string("--kind") ?? "flat" {
-        case "flat": index = LinearScanIndex(codes: stored.codes, threads: threads)
-        case "mih": index = MultiIndexHashingIndex(codes: stored.codes, threads: threads)
-        case let other: throw UsageError(description: "--kind: unknown index kind '\(other)'; valid: flat, mih")
+        if args.string("--kind") == "mih" {
+            index = MultiIndexHashingIndex(codes: stored.codes, threads: threads)
+        } else {
+            index = LinearScanIndex(codes: stored.codes, threads: threads)
         }
         let results = index.search(queries.codes, k: k)
         if args.flag("--json") {

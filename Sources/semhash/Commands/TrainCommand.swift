@@ -3,24 +3,28 @@ import SemanticHashing
 
 let trainCommand = Command(
     words: ["train"],
-    summary: "Train a hashing model (ssb-vae, phs-gs, vdsh-s, vdsh, bvae) and save it.",
+    summary: "Train a hashing model and save it.",
     discussion: """
-    Trains on the training + validation items with the labels the supervision level leaves
-    (SPEC §6), then writes a self-describing model file. Loss weights default to the reference's
-    Snippets settings for the model; --alpha/--beta/--gamma override them:
+    Trains on the training + validation items with the labels the supervision level leaves, then
+    writes a self-describing model file (the fitted text vectoriser included, so new text is
+    encoded exactly as in training). Loss weights default to the model's; --alpha/--beta/--gamma
+    override them:
       vdsh, bvae:       REC + β·KL
       vdsh-s:           REC + β·KL + α·POINT
       phs-gs, ssb-vae:  REC + β·KL + α·(γ·POINT + PAIR)
+    docs/design.md explains the models and their losses.
     Example:
       semhash train --data snippets:DATA/snippets --model ssb-vae --bits 16 --supervision 0.1 --out m.semhash
     """,
     options: TrainingSettings.options + [.value("--out", "FILE", "Where to write the model", default: "model.semhash"), CommonOptions.json],
+    exclusive: [CommonOptions.supervisionExclusive],
     run: { args in
         let quiet = args.flag("--json")
-        let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
         let settings = try TrainingSettings(args)
-        let run = try settings.train(on: dataset, args: args, quiet: quiet)
         let out = args.string("--out")!
+        try CommonOptions.checkWritable(out)
+        let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
+        let run = try settings.train(on: dataset, args: args, quiet: quiet)
         try run.file.write(to: out)
         if quiet {
             try CommonOptions.printJSON(run.summaryJSON.merging(["out": out]) { a, _ in a })
@@ -30,44 +34,24 @@ let trainCommand = Command(
     }
 )
 
-/// The model and optimisation flags shared by `train` and `evaluate --train`-style commands.
+/// The model and optimisation options of `train`, and the training they describe.
 struct TrainingSettings {
-    static let options: [OptionSpec] = [
-        CommonOptions.data,
-        .value("--model", "NAME", "vdsh | bvae | vdsh-s | phs-gs | ssb-vae", default: "ssb-vae"),
-        .value("--bits", "B", "Code length in bits", default: "16"),
-        CommonOptions.supervision, CommonOptions.labeledRows,
-        .value("--alpha", "A", "Weight α of the supervised terms (default: the model's)"),
-        .value("--beta", "B", "Weight β of the KL term (default: the model's)"),
-        .value("--gamma", "G", "Weight γ of the pointwise term inside α·(γ·POINT + PAIR) (default: the model's)"),
-        .value("--variant", "V", "reference (reproduce the reference's quirks) | principled", default: "reference"),
-        .value("--epochs", "N", "Training epochs", default: "30"),
-        .value("--batch-size", "N", "Mini-batch size", default: "100"),
-        .value("--learning-rate", "LR", "Adam learning rate", default: "0.001"),
-        .flag("--dense-adam", "Update every row of the first layer each step (exact Keras Adam; slower on sparse data)."),
-        .value("--seed", "N", "Seed of initialisation, shuffling and noise", default: "20"),
-        CommonOptions.maskSeed,
-    ]
+    static let options: [OptionSpec] = [CommonOptions.data, CommonOptions.model, CommonOptions.bits]
+        + CommonOptions.supervisionGroup + CommonOptions.weights + [CommonOptions.variant] + CommonOptions.optimisation
+        + [CommonOptions.seed]
 
     var preset: ModelPreset
     var bits: Int
     var variant: ModelVariant
-    var alpha: Double?, beta: Double?, gamma: Double?
     var options: TrainingOptions
+    let args: ParsedArguments
 
     init(_ args: ParsedArguments) throws {
         preset = try CommonOptions.preset(args)
-        bits = try args.int("--bits") ?? 16
-        guard let v = ModelVariant(rawValue: args.string("--variant") ?? "reference") else {
-            throw UsageError(description: "--variant must be reference or principled")
-        }
-        variant = v
-        alpha = try args.double("--alpha")
-        beta = try args.double("--beta")
-        gamma = try args.double("--gamma")
-        options = TrainingOptions(epochs: try args.int("--epochs") ?? 30, batchSize: try args.int("--batch-size") ?? 100,
-                                  learningRate: try args.double("--learning-rate") ?? 1e-3,
-                                  seed: try CommonOptions.seed(args), lazyAdam: !args.flag("--dense-adam"))
+        bits = try args.int("--bits")!
+        variant = try CommonOptions.variant(args)
+        options = try CommonOptions.trainingOptions(args, seed: try CommonOptions.seed(args))
+        self.args = args
     }
 
     struct Result {
@@ -78,8 +62,7 @@ struct TrainingSettings {
 
     func train(on dataset: Dataset, args: ParsedArguments, quiet: Bool) throws -> Result {
         let masked = try CommonOptions.maskedTraining(dataset, args, seed: options.seed)
-        let defaults = preset.defaultWeights
-        let weights = LossWeights(alpha: alpha ?? defaults.alpha, beta: beta ?? defaults.beta, gamma: gamma ?? defaults.gamma)
+        let weights = try CommonOptions.weights(args, over: preset.defaultWeights)
         let config = ModelConfiguration(preset: preset, bits: bits, inputDimensions: dataset.featureCount,
                                         classCount: dataset.classCount, multiLabel: dataset.isMultiLabel,
                                         reconstruction: dataset.reconstruction, weights: weights, variant: variant)

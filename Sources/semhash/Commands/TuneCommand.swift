@@ -12,24 +12,21 @@ let tuneCommand = Command(
     a row for this cell), else the model's default. The winner replaces or is added to its row of
     --out, in the format 'semhash experiment --hyperparameters' reads.
     Example:
-      semhash tune --data snippets:DATA/snippets --model ssb-vae --bits 16 --level 0.1 \\
+      semhash tune --data snippets:DATA/snippets --model ssb-vae --bits 16 --supervision 0.1 \\
         --grid alpha=1e-4:1e4:100,gamma=1:1e4:100 --epochs 10 --out tuned.csv
     """,
     options: [
         CommonOptions.data,
         .value("--dataset-name", "NAME", "Dataset name written to the CSV (default: the loader's)"),
-        .value("--model", "NAME", "vdsh | bvae | vdsh-s | phs-gs | ssb-vae", default: "ssb-vae"),
-        .value("--bits", "B", "Code length", default: "16"),
-        .value("--level", "P", "Supervision level", default: "0.1"),
+        CommonOptions.model, CommonOptions.bits,
+        .number("--supervision", "P", "Supervision level", default: 0.1, in: 0...1),
         .value("--grid", "SPEC", "Ranges: alpha=LOW:HIGH[:FACTOR],beta=…,gamma=… or NAME=VALUE to fix (default: alpha=1e-4:1e4:100, and gamma=1:1e4:100 for phs-gs/ssb-vae)"),
-        .value("--random", "N", "Draw N log-uniform candidates in the ranges instead of the full grid"),
-        .value("--validation", "F", "Fraction of the training items used as validation queries", default: "0.1"),
-        .value("--epochs", "N", "Training epochs per candidate", default: "30"),
-        .value("--batch-size", "N", "Mini-batch size", default: "100"),
-        .value("--learning-rate", "LR", "Adam learning rate", default: "0.001"),
-        .value("--variant", "V", "reference | principled", default: "reference"),
-        .value("--seed", "N", "Seed of the split, the label mask, training and random draws", default: "20"),
-        .value("--repetitions", "N", "The repetitions column of the written row (default: the existing row's, else 5)"),
+        .integer("--random", "N", "Draw N log-uniform candidates in the ranges instead of the full grid", in: 1...100_000),
+        .number("--validation", "F", "Fraction of the training items used as validation queries", default: 0.1, in: 0...0.9, openBelow: true),
+        CommonOptions.variant,
+    ] + CommonOptions.optimisation + [
+        .integer("--seed", "N", "Seed of the split, the label mask, training and random draws", default: Int(TrainingOptions().seed), in: 0...Int.max),
+        .integer("--repetitions", "N", "The repetitions column of the written row (default: the existing row's, else 5)", in: 1...1000),
         .value("--out", "FILE", "Hyper-parameter CSV to add the winner to", default: "tuned-hyperparameters.csv"),
         CommonOptions.json,
     ],
@@ -41,14 +38,13 @@ enum TuneCommand {
     static func run(_ args: ParsedArguments) throws {
         let quiet = args.flag("--json")
         let preset = try CommonOptions.preset(args)
-        let bits = try args.int("--bits") ?? 16
-        let level = SupervisionLevels.rounded(try args.double("--level") ?? 0.1)
-        guard (0...1).contains(level) else { throw UsageError(description: "--level must be between 0 and 1, got \(level)") }
-        guard let variant = ModelVariant(rawValue: args.string("--variant")!) else { throw UsageError(description: "--variant must be reference or principled") }
-        let training = TrainingOptions(epochs: try args.int("--epochs") ?? 30, batchSize: try args.int("--batch-size") ?? 100,
-                                       learningRate: try args.double("--learning-rate") ?? 1e-3, seed: try CommonOptions.seed(args))
-        try training.validate()
-        let ranges = try args.string("--grid").map(HyperparameterSearch.parseRanges) ?? HyperparameterSearch.defaultRanges(for: preset)
+        let bits = try args.int("--bits")!
+        let level = SupervisionLevels.rounded(try args.double("--supervision")!)
+        let variant = try CommonOptions.variant(args)
+        let training = try CommonOptions.trainingOptions(args, seed: try CommonOptions.seed(args))
+        let ranges = try usageChecked("--grid") {
+            try args.string("--grid").map(HyperparameterSearch.parseRanges) ?? HyperparameterSearch.defaultRanges(for: preset)
+        }
         let out = args.string("--out")!
         var table = FileManager.default.fileExists(atPath: out) ? try HyperparameterTable.read(path: out) : HyperparameterTable()
 
@@ -58,13 +54,12 @@ enum TuneCommand {
         let base = existing?.weights ?? preset.defaultWeights
         let candidates: [LossWeights]
         if let n = try args.int("--random") {
-            guard n >= 1 else { throw UsageError(description: "--random must be ≥ 1, got \(n)") }
             candidates = HyperparameterSearch.random(ranges, base: base, count: n, seed: training.seed)
         } else {
             candidates = HyperparameterSearch.grid(ranges, base: base)
         }
         let search = try HyperparameterSearch(dataset: dataset, model: preset, bits: bits, level: level, training: training,
-                                              validationFraction: try args.double("--validation") ?? 0.1, variant: variant)
+                                              validationFraction: try args.double("--validation")!, variant: variant)
         let bar = ProgressReporter(label: "tune", total: candidates.count, quiet: quiet)
         if !quiet {
             printError("\(candidates.count) candidates for \(preset.paperName), \(bits) bits, level \(CSVField.number(level)) on \(name): \(search.split.train.count) training items, \(search.split.test.count) validation queries")

@@ -116,7 +116,7 @@ final class ARFFLoaderTests: XCTestCase {
         XCTAssertEqual(all.filter(\.isEmpty).count, 1)  // the unlabelled row is kept
         let b = try TMCLoader.load(directory: dir.path, options: [:])
         XCTAssertEqual(a.validation?.features.denseRows, b.validation?.features.denseRows)
-        // TMC's input is tf-idf by default (SPEC §7); values=stored keeps the 0/1 words.
+        // TMC's input is tf-idf by default (design.md, Datasets); values=stored keeps the 0/1 words.
         XCTAssertTrue(a.settings.contains { $0.key == "values" && $0.value.hasPrefix("tf-idf") })
         let stored = try TMCLoader.load(directory: dir.path, options: ["values": "stored"])
         XCTAssertTrue(stored.settings.contains { $0.key == "values" && $0.value.hasPrefix("as stored") })

@@ -58,7 +58,7 @@ final class CommandLineOptionTests: XCTestCase {
         let semhash = try SemhashProcess()
         let train = try semhash.run(["train", "--help"])
         XCTAssertEqual(train.status, 0)
-        XCTAssertTrue(train.stdout.contains("USAGE: semhash train --data <SPEC> [options]"), train.stdout)
+        XCTAssertTrue(train.stdout.contains("USAGE: semhash train --data <DATASET> [options]"), train.stdout)
         XCTAssertTrue(train.stdout.contains("(required)"), train.stdout)
         XCTAssertTrue(train.stdout.contains("--dense-adam"), "train and tune share the optimisation options")
         let tune = try semhash.run(["tune", "--help"])

@@ -92,7 +92,7 @@ public struct Labels: Sendable, Equatable {
 
 /// How the decoder should reconstruct the features.
 public enum ReconstructionKind: String, Codable, Sendable {
-    /// Non-negative counts or weights: softmax decoder, target = row / row sum (SPEC §3).
+    /// Non-negative counts or weights: softmax decoder, target = row / row sum (design.md, Losses).
     case distribution
     /// Continuous, possibly negative features: Gaussian decoder (squared error).
     case gaussian
@@ -143,7 +143,7 @@ public struct Dataset: Sendable {
     /// Short name, e.g. "snippets", "20news", "tmc", "synthetic".
     public var name: String
     public var train: DataSplit
-    /// Validation items (appended to the training items for training and the database, SPEC §6).
+    /// Validation items (appended to the training items for training and the database, design.md, Experimental protocol).
     public var validation: DataSplit?
     public var test: DataSplit
     public var classNames: [String]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Hides labels to simulate a supervision level (SPEC §6): the model trains on training +
+/// Hides labels to simulate a supervision level (design.md, Experimental protocol): the model trains on training +
 /// validation items, of which only some keep their labels.
 ///
 /// With a level p, a seeded shuffle of the n training items keeps the labels of its first ⌊p·n⌋;

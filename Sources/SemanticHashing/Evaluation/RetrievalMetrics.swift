@@ -1,4 +1,4 @@
-/// Retrieval quality of binary codes (SPEC §5): rank the database by Hamming distance to each
+/// Retrieval quality of binary codes (design.md, Evaluation): rank the database by Hamming distance to each
 /// query, ties by database index, and score the top K. Item x is relevant to query q when they
 /// share at least one class; unlabelled items are never relevant.
 ///

@@ -1,4 +1,4 @@
-/// The cells of a sweep: every (run, bits, level, model) with its seed and loss weights (SPEC §6).
+/// The cells of a sweep: every (run, bits, level, model) with its seed and loss weights (design.md, Experimental protocol).
 ///
 /// ```
 /// cells = [ (model, bits, level, run) for run in 0..<runs, bits in bits, level in levels, model in models ]
@@ -16,7 +16,7 @@
 /// let cells = try grid.cells(table: try HyperparameterTable.read(path: "reference-hyperparameters.csv"))
 /// ```
 public struct ExperimentGrid: Sendable {
-    /// The seeds the reference reseeds with (SPEC §6); run r uses `referenceSeeds[r]`.
+    /// The seeds the reference reseeds with (design.md, Experimental protocol); run r uses `referenceSeeds[r]`.
     public static let referenceSeeds: [UInt64] = [20, 144, 1028, 2044, 101, 6077, 621, 1981, 2806, 79]
 
     public var datasetSpec: String

@@ -1,4 +1,4 @@
-/// One finished cell as a row of the results CSV: the reference's columns (SPEC §6) followed by
+/// One finished cell as a row of the results CSV: the reference's columns (design.md, Experimental protocol) followed by
 /// ours.
 ///
 /// ```

@@ -97,7 +97,7 @@ public final class ExperimentRunner: @unchecked Sendable {
                        seconds: Date().timeIntervalSince(start))
     }
 
-    /// Trains and evaluates one cell (SPEC §6) and builds its row.
+    /// Trains and evaluates one cell (design.md, Experimental protocol) and builds its row.
     public func runCell(_ cell: ExperimentCell, onEvent: (Event) -> Void = { _ in }) throws -> (ExperimentResultRow, Double) {
         let result = try HashingRun.trainAndEvaluate(dataset, configuration: cell.configuration(for: dataset), options: cell.trainingOptions,
                                                      supervision: .level(cell.level, seed: cell.seed),

@@ -2,7 +2,7 @@ import Foundation
 
 /// Which training items keep their labels.
 public enum SupervisionChoice: Sendable, Equatable {
-    /// A fraction p of the training (and, separately, validation) items, by a seeded shuffle (SPEC §6).
+    /// A fraction p of the training (and, separately, validation) items, by a seeded shuffle (design.md, Experimental protocol).
     case level(Double, seed: UInt64)
     /// Exactly these 0-based rows of train + validation (e.g. the reference's `labeled_rows_p0.1.txt`).
     case rows([Int])
@@ -22,7 +22,7 @@ public struct HashingRunResult: Sendable {
     public var evaluateSeconds: Double
 }
 
-/// Train one model on a dataset and evaluate its codes: the unit of every experiment (SPEC §6).
+/// Train one model on a dataset and evaluate its codes: the unit of every experiment (design.md, Experimental protocol).
 ///
 /// ```swift
 /// let config = ModelConfiguration(preset: .ssbVAE, bits: 16, inputDimensions: data.featureCount,
@@ -63,7 +63,7 @@ public enum HashingRun {
     }
 
     /// Encodes the database (train + val, with their true labels) and the queries (test) and
-    /// computes the retrieval metrics of SPEC §5.
+    /// computes the retrieval metrics of design.md, Evaluation.
     public static func evaluate(_ model: HashingVAE, on dataset: Dataset) -> [String: Double] {
         let database = dataset.database
         let metrics = RetrievalMetrics.evaluate(

@@ -4,7 +4,7 @@ import Foundation
 /// matrices `train`, `test`, `cv` (sparse or dense, items × features) and label matrices
 /// `gnd_train`, `gnd_test`, `gnd_cv`, each either one-hot/multi-hot rows (items × classes) or a
 /// column of class numbers. Matrices stored the other way round (features × items) are
-/// recognised by matching the label count. All-zero training rows are dropped (SPEC §7).
+/// recognised by matching the label count. All-zero training rows are dropped (design.md, Datasets).
 ///
 /// Spec: `mat:FILE` with options `labels=0based|1based` (class numbers; default: 1-based when
 /// no class number is 0, as MATLAB writes them), `classes=FILE` (names, one a line),

@@ -13,7 +13,7 @@ import Foundation
 /// is all header, hence empty; `TextVectorizerSettings.newsgroups` (runs of 2+ ASCII letters,
 /// lower-cased, stop words removed, the 10 000 terms of highest document frequency, smoothed tf-idf,
 /// l2 rows) is fitted on all training posts; a seeded 10 % of them (`SeededPartition`, option `seed`,
-/// default 20) becomes the validation part; all-zero rows of the train part are dropped (SPEC §7).
+/// default 20) becomes the validation part; all-zero rows of the train part are dropped (design.md, Datasets).
 /// The reconstruction target is the tf-idf itself (the loss normalises each row).
 ///
 /// Options: `seed`, `features=N`.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Loads the Snippets corpus (Google search snippets, 8 classes) from `DIR/train.txt` and
-/// `DIR/test.txt` and vectorises it as the paper's reference did (SPEC §7).
+/// `DIR/test.txt` and vectorises it as the paper's reference did (design.md, Datasets).
 ///
 /// - each line: space-separated terms, class label last (`LabelledLineFile` rules: blank lines are
 ///   skipped, a line with a label and no terms is an error naming `file:line`);

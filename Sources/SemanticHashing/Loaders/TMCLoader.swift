@@ -2,7 +2,7 @@
 /// `DIR/tmc2007-500-test.arff` (sparse ARFF, 500 binary word features + 22 binary labels) and
 /// `DIR/tmc2007-500.xml` (the label names). A seeded 10 % of the training items becomes the
 /// validation split. Items without any label are kept (they count as unlabelled). The encoder input
-/// is the tf-idf of the binary word features (SPEC §7: TMC's input is tf-idf), with the idf fitted on
+/// is the tf-idf of the binary word features (design.md, Datasets: TMC's input is tf-idf), with the idf fitted on
 /// the training file; `values=stored` keeps the raw 0/1 features instead.
 ///
 /// Spec: `tmc:DIR` with options `validation=N|FRACTION` (default 0.1), `seed` (default 20) and

@@ -2,7 +2,7 @@ import Foundation
 
 /// KL divergence of the approximate posterior from the prior, averaged over the batch.
 ///
-/// Bernoulli posterior p = σ(ℓ) against the uniform prior Bernoulli(½) (SPEC §3):
+/// Bernoulli posterior p = σ(ℓ) against the uniform prior Bernoulli(½) (design.md, Losses):
 /// ```
 /// KL = mean_i [ B·log 2 + Σ_j p_j·log(p_j + ε) + (1 − p_j)·log(1 − p_j + ε) ]      ε = 1e-7
 /// ∂KL/∂ℓ_j = p(1−p)·[log(p+ε) + p/(p+ε) − log(1−p+ε) − (1−p)/(1−p+ε)] / n

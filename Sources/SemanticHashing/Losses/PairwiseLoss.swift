@@ -1,4 +1,4 @@
-/// The pairwise (contrastive) hashing loss on relaxed codes (SPEC §3), summed over all n² ordered pairs.
+/// The pairwise (contrastive) hashing loss on relaxed codes (design.md, Losses), summed over all n² ordered pairs.
 ///
 /// ```
 /// D_ij = ‖b̃_i − b̃_j‖²,  m = B/3

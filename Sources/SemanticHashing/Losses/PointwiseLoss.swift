@@ -1,6 +1,6 @@
 import Foundation
 
-/// Supervised loss of the label head on one batch (SPEC §3). Unlabelled items have y = 0.
+/// Supervised loss of the label head on one batch (design.md, Losses). Unlabelled items have y = 0.
 ///
 /// Single-label (softmax head, categorical cross-entropy, Keras clipping):
 /// ```

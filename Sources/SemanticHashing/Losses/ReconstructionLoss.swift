@@ -2,7 +2,7 @@ import Foundation
 
 /// Reconstruction losses of the decoder.
 ///
-/// Distribution (softmax decoder over D features, SPEC §3):
+/// Distribution (softmax decoder over D features, design.md, Losses):
 /// ```
 /// x = t / Σt  (all-zero rows stay zero),  x̂ = softmax(logits)
 /// REC = mean_i  −Σ_d x_d · log(clip(x̂_d, 1e-7, 1))

@@ -6,7 +6,7 @@ public enum LatentKind: String, Codable, Sendable {
     case gaussian
 }
 
-/// Which supervision terms the model trains with (SPEC §2–3).
+/// Which supervision terms the model trains with (design.md, Models).
 public enum SupervisionKind: String, Codable, Sendable {
     /// Unsupervised: reconstruction + KL only.
     case none
@@ -64,7 +64,7 @@ public enum ModelPreset: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// The loss weights (SPEC §3):
+/// The loss weights (design.md, Losses):
 /// ```
 /// VDSH, B-VAE:      REC + β·KL
 /// VDSH-S:           REC + β·KL + α·POINT
@@ -83,7 +83,7 @@ public struct LossWeights: Codable, Sendable, Equatable {
 }
 
 /// Where the reference implementation does something odd that the paper's numbers depend on
-/// (SPEC "quirk" notes). `reference` reproduces them; `principled` does the sound thing.
+/// (design.md, The reference's quirks). `reference` reproduces them; `principled` does the sound thing.
 public enum ModelVariant: String, Codable, Sendable, CaseIterable {
     /// PHS-GS counts every pair touching an unlabelled item as dissimilar; multi-label pointwise
     /// loss treats an unlabelled item as "in no class"; SSB-VAE's multi-label pointwise term is

@@ -42,7 +42,7 @@ public struct BinaryCodes: Sendable, Equatable {
     }
 
     /// Codes from model outputs: `values` is row-major count × bits (logits or means), and
-    /// bit j of code i is set when `values[i · bits + j] > 0` (SPEC §4).
+    /// bit j of code i is set when `values[i · bits + j] > 0` (design.md, Codes).
     public init(thresholding values: [Float], count: Int, bits: Int) {
         self.init(bits: bits)
         precondition(values.count == count * bits,

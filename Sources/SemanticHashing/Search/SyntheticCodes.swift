@@ -1,4 +1,4 @@
-/// Seeded synthetic codes for benchmarks (ANCHORS §2):
+/// Seeded synthetic codes for benchmarks (docs/benchmarks):
 ///
 /// ```
 /// random:    every bit uniform

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A fitted bag-of-n-grams vectoriser (SPEC §7): the settings, the vocabulary (column order) and,
+/// A fitted bag-of-n-grams vectoriser (design.md, Datasets): the settings, the vocabulary (column order) and,
 /// for tf-idf, the idf weights. Stored inside model files, so new raw text is encoded exactly as
 /// the training text was.
 ///

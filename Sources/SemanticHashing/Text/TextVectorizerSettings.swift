@@ -68,7 +68,7 @@ public struct TextVectorizerSettings: Codable, Sendable, Equatable {
         self.valueTransform = valueTransform
     }
 
-    /// The Snippets recipe of the reference (SPEC §7): WordNet noun lemmas of 3+ characters not
+    /// The Snippets recipe of the reference (design.md, Datasets): WordNet noun lemmas of 3+ characters not
     /// starting with a digit, stop words removed, 1–3-grams, max df 0.8, the 10 000 most frequent
     /// terms, log(1 + tf).
     public static let snippets = TextVectorizerSettings(

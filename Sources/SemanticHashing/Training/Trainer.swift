@@ -1,6 +1,6 @@
 import Foundation
 
-/// How to train: the optimisation settings of SPEC §2.
+/// How to train: the optimisation settings of design.md, Models.
 public struct TrainingOptions: Codable, Sendable {
     public var epochs: Int = 30
     public var batchSize: Int = 100

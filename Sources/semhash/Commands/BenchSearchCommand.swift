@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import SemanticHashing
 
-/// FAISS 1.15.1 `IndexBinaryFlat`, k = 100, 1 000 queries, one thread (ANCHORS §2), queries/s.
+/// FAISS 1.15.1 `IndexBinaryFlat`, k = 100, 1 000 queries, one thread (docs/benchmarks), queries/s.
 /// 64-bit random at 10⁶ uses the quiet re-check (850), the stricter of the two figures.
 private let faissFlatAnchors: [String: Double] = [
     "16/random/100000": 2620, "16/random/1000000": 268,
@@ -49,12 +49,12 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
     words: ["bench", "search"],
     summary: "Time exact k-NN search (flat scan and multi-index hashing) on synthetic codes",
     discussion: """
-    Generates seeded codes as ANCHORS §2 describes (random: uniform bits; clustered: 20 random
+    Generates seeded codes as the FAISS comparison uses (random: uniform bits; clustered: 20 random
     centres, each bit flipped with probability 0.1), then times 'flat' (LinearScanIndex) at each
     thread count and 'mih' (MultiIndexHashingIndex, build timed separately). Every MIH result is
     checked against the flat scan ("exact"). Lists are comma-separated and run as one grid, so
     ratios come from one run. Queries/s are medians over --repeat runs; 'vs FAISS' divides by the
-    IndexBinaryFlat one-thread figure of ANCHORS §2 where there is one. 'q/CPU-s' is queries per
+    IndexBinaryFlat one-thread figure of docs/benchmarks where there is one. 'q/CPU-s' is queries per
     CPU-second of this process: steadier than wall time on a busy machine (for one thread).
     """,
     options: [
@@ -183,7 +183,7 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
     discussion: """
     Random codes and random single labels (seeded), then RetrievalMetrics.evaluate at the cut-offs
     100, 1000, 5000 (P@K, R@K, MAP@K and the tie-aware P@K: the paper's seven metrics and more).
-    The reference implementation takes 12–13 s for this size (ANCHORS §1).
+    The reference implementation takes 12–13 s for this size (its published figures).
     """,
     options: [
         .value("--queries", "N", "Query items", default: "2280"),

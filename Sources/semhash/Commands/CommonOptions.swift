@@ -7,7 +7,7 @@ import SemanticHashing
 enum CommonOptions {
     static let dataHelp = "Dataset spec: snippets:DIR, 20news:DIR, tmc:DIR, text:DIR|FILE, libsvm:TRAIN[,TEST][?values=log1p], arff:…, mat:FILE, npy:X,Y, csv:FILE, fashion-mnist:DIR, synthetic[:k=v,…]. See 'semhash datasets info --help'."
 
-    static let data = OptionSpec.value("--data", "SPEC", dataHelp).required()
+    static let data = OptionSpec.value("--data", "DATASET", dataHelp).required()
     static let json = OptionSpec.flag("--json", "Print one JSON object on stdout instead of a table.")
 
     // MARK: The model

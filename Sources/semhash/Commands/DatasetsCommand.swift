@@ -1,7 +1,7 @@
 import Foundation
 import SemanticHashing
 
-/// `semhash datasets info SPEC [--json]`: loads a dataset and prints its sizes, classes, label
+/// `semhash datasets info DATASET [--json]`: loads a dataset and prints its sizes, classes, label
 /// statistics, sparsity, reconstruction kind, loader settings and load time.
 ///
 /// ```
@@ -14,11 +14,11 @@ enum DatasetsCommand {
     words: ["datasets", "info"],
     summary: "Load a dataset and describe it (splits, classes, labels, sparsity, settings).",
     discussion: """
-    SPEC is KIND:ARGUMENT[?key=value&…], one of:
+    DATASET is KIND:ARGUMENT[?key=value&…], one of:
       libsvm:TRAIN[,TEST]   arff:TRAIN[,TEST]   tmc:DIR   mat:FILE   npy:FEATURES,LABELS   csv:FILE
       fashion-mnist:DIR     synthetic[:key=value,…]   snippets:DIR   20news:DIR   text:DIR|FILE
     """,
-    positionals: [("SPEC", "The dataset, e.g. 'synthetic:classes=8,docs=3000' or 'tmc:datasets/tmc2007-500'.")],
+    positionals: [("DATASET", "The dataset, e.g. 'synthetic:classes=8,docs=3000' or 'tmc:datasets/tmc2007-500'.")],
     options: [.flag("--json", "Print one JSON object instead of a table.")],
     run: { args in
         let text = try args.positional(0)

@@ -10,7 +10,7 @@ let demoCommand = Command(
     then shows two queries with their nearest neighbours in Hamming space.
     """,
     options: [
-        .value("--data", "SPEC", "Dataset to use instead of the built-in corpus", default: "synthetic"),
+        .value("--data", "DATASET", "Dataset to use instead of the built-in corpus", default: "synthetic"),
         CommonOptions.bits,
         .integer("--epochs", "N", "Training epochs per model", default: 20, in: 1...100_000),
         CommonOptions.supervision.defaulting(to: "0.1"),

@@ -9,7 +9,7 @@ let evaluateCommand = Command(
     summary: "Encode database (train+val) and queries (test) with a model and report retrieval metrics.",
     discussion: """
     Ranks the database by Hamming distance to each query, ties broken by database index, and
-    reports P@K, R@100 and MAP@K (SPEC §5); relevant = sharing a class.
+    reports P@K, R@100 and MAP@K (design.md, Evaluation); relevant = sharing a class.
     """,
     options: [
         .value("--model", "FILE", "A model written by 'semhash train'").required(),

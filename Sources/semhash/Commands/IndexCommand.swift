@@ -14,7 +14,7 @@ import SemanticHashing
         .value("--codes", "FILE", "Codes to index, one per line ('-' for standard input)"),
         .integer("--bits", "N", "Code length, if the file alone leaves it ambiguous", in: 1...65_536),
         .value("--model", "M", "Trained model whose codes to index"),
-        .value("--data", "SPEC", "Dataset whose database split to encode with --model"),
+        .value("--data", "DATASET", "Dataset whose database split to encode with --model"),
         .value("--out", "INDEX", "Index file to write").required(),
     ],
     exclusive: [["--codes", "--model"], ["--codes", "--data"]],
@@ -29,7 +29,7 @@ import SemanticHashing
         } else if let model = args.string("--model") {
             listing = try indexCodesFromModel(modelPath: model, dataSpec: try args.required("--data"))
         } else {
-            throw UsageError(description: "missing input: give --codes FILE, or --model M with --data SPEC")
+            throw UsageError(description: "missing input: give --codes FILE, or --model M with --data DATASET")
         }
         try IndexFile.write(listing, to: out)
         printError("indexed \(listing.codes.count) codes of \(listing.codes.bits) bits\(listing.ids == nil ? "" : " with ids") into \(out)")

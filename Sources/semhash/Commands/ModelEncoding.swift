@@ -22,7 +22,7 @@ func queryCodeFromModel(modelPath: String, text: String, bits: Int) throws -> Bi
     return BinaryCodes(thresholding: file.model.codeValues(.sparse(features)))
 }
 
-/// `index --model M --data SPEC`: the codes of the dataset's database (train + val), with ids
+/// `index --model M --data DATASET`: the codes of the dataset's database (train + val), with ids
 /// "row [class] text" so search results are readable.
 func indexCodesFromModel(modelPath: String, dataSpec: String) throws -> CodeListing {
     let file = try ModelFile.read(from: modelPath)

@@ -20,7 +20,7 @@ let tuneCommand = Command(
         .value("--dataset-name", "NAME", "Dataset name written to the CSV (default: the loader's)"),
         CommonOptions.model, CommonOptions.bits,
         .number("--supervision", "P", "Supervision level", default: 0.1, in: 0...1),
-        .value("--grid", "SPEC", "Ranges: alpha=LOW:HIGH[:FACTOR],beta=…,gamma=… or NAME=VALUE to fix (default: alpha=1e-4:1e4:100, and gamma=1:1e4:100 for phs-gs/ssb-vae)"),
+        .value("--grid", "RANGES", "Ranges: alpha=LOW:HIGH[:FACTOR],beta=…,gamma=… or NAME=VALUE to fix (default: alpha=1e-4:1e4:100, and gamma=1:1e4:100 for phs-gs/ssb-vae)"),
         .integer("--random", "N", "Draw N log-uniform candidates in the ranges instead of the full grid", in: 1...100_000),
         .number("--validation", "F", "Fraction of the training items used as validation queries", default: 0.1, in: 0...0.9, openBelow: true),
         CommonOptions.variant,

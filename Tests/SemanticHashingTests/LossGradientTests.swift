@@ -106,4 +106,43 @@ final class LossGradientTests: XCTestCase {
                                   loss: { PairwiseLoss.evaluate(codes: c, similarity: $0, pairMask: m).value }, step: 1e-3)
         }
     }
+
+    func testSharedClassSimilarityValueAndGradient() {
+        // Hand-computed: y₀ = (½, ½), y₁ = (1, 0): s₀₁ = 1 − (1 − ½)(1 − 0) = ½; s₀₀ = 1 − (¾)(¾) = 7/16.
+        let s = PairSimilarity.sharedClass.matrix(Matrix([[0.5, 0.5], [1, 0]]))
+        XCTAssertEqual(s[0, 1], 0.5, accuracy: 1e-6)
+        XCTAssertEqual(s[1, 0], 0.5, accuracy: 1e-6)
+        XCTAssertEqual(s[0, 0], 7.0 / 16, accuracy: 1e-6)
+        XCTAssertEqual(s[1, 1], 1, accuracy: 1e-6)
+        // One-hot rows: identical to the dot product (same class ⇔ share a class).
+        let oneHot = Matrix([[1, 0, 0], [0, 1, 0], [1, 0, 0]])
+        XCTAssertEqual(PairSimilarity.sharedClass.matrix(oneHot), PairSimilarity.dot.matrix(oneHot))
+        // Multi-hot rows sharing two classes: dot gives 2, shared-class stays 1.
+        let multi = Matrix([[1, 1, 0], [1, 1, 1]])
+        XCTAssertEqual(PairSimilarity.dot.matrix(multi)[0, 1], 2)
+        XCTAssertEqual(PairSimilarity.sharedClass.matrix(multi)[0, 1], 1)
+        for kind in PairSimilarity.allCases {
+            var y = GradientChecker.random(4, 3, seed: 21)
+            for i in y.storage.indices { y.storage[i] = 0.5 + 0.45 * y.storage[i] }
+            let weights = GradientChecker.random(4, 4, seed: 22)
+            func loss(_ m: Matrix) -> Float {
+                let s = kind.matrix(m)
+                return zip(s.storage, weights.storage).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+            let analytic = kind.backward(y, similarityGradient: weights)
+            GradientChecker.check("\(kind)", matrix: &y, analytic: analytic, loss: loss, step: 1e-3)
+        }
+    }
+
+    func testBitBalanceValueAndGradient() {
+        // Two items, two bits, u = 2b − 1: rows (1, 1) and (−1, 1): m = (0, 1), C₀₁ = (1·1 + (−1)·1)/2 = 0.
+        let balanced = BitBalanceLoss.evaluate(codes: Matrix([[1, 1], [0, 1]]))
+        XCTAssertEqual(balanced.value, 0.5, accuracy: 1e-6, "only bit 1 is unbalanced: (1/B)·1² = ½")
+        // Perfectly balanced and uncorrelated bits cost nothing.
+        XCTAssertEqual(BitBalanceLoss.evaluate(codes: Matrix([[1, 1], [0, 0], [1, 0], [0, 1]])).value, 0, accuracy: 1e-6)
+        var codes = GradientChecker.random(6, 4, seed: 23)
+        for i in codes.storage.indices { codes.storage[i] = 0.5 + 0.45 * codes.storage[i] }
+        let r = BitBalanceLoss.evaluate(codes: codes)
+        GradientChecker.check("codes", matrix: &codes, analytic: r.gradient, loss: { BitBalanceLoss.evaluate(codes: $0).value }, step: 1e-3)
+    }
 }

@@ -23,11 +23,12 @@ final class ModelGradientTests: XCTestCase {
     }
 
     private func checkModel(_ preset: ModelPreset, multiLabel: Bool = false, variant: ModelVariant = .reference,
-                            sparse: Bool = false, gaussianDecoder: Bool = false, file: StaticString = #filePath, line: UInt = #line) {
+                            sparse: Bool = false, gaussianDecoder: Bool = false, similarity: PairSimilarity = .dot,
+                            bitBalance: Double = 0, file: StaticString = #filePath, line: UInt = #line) {
         let config = ModelConfiguration(preset: preset, bits: 4, inputDimensions: 10, classCount: 3, multiLabel: multiLabel,
                                         reconstruction: gaussianDecoder ? .gaussian : .distribution,
                                         weights: LossWeights(alpha: 0.5, beta: 0.3, gamma: 2), variant: variant,
-                                        hiddenDimensions: 7)
+                                        hiddenDimensions: 7, pairSimilarity: similarity, bitBalance: bitBalance)
         let model = HashingVAE(configuration: config, seed: 31)
         var b = batch(multiLabel: multiLabel, sparse: sparse)
         if gaussianDecoder {
@@ -65,4 +66,8 @@ final class ModelGradientTests: XCTestCase {
     func testSSBVAESparseInput() { checkModel(.ssbVAE, sparse: true) }
     func testSSBVAEMultiLabel() { checkModel(.ssbVAE, multiLabel: true) }
     func testPHSGSMultiLabelPrincipled() { checkModel(.phsGS, multiLabel: true, variant: .principled) }
+    func testSSBVAEMultiLabelSharedClassWithBitBalance() {
+        checkModel(.ssbVAE, multiLabel: true, variant: .principled, similarity: .sharedClass, bitBalance: 2)
+    }
+    func testBVAEWithBitBalance() { checkModel(.bvae, bitBalance: 2) }
 }

@@ -68,7 +68,7 @@ final class ModelPartGradientTests: XCTestCase {
 
     private func decoderError(kind: ReconstructionKind, target: FeatureMatrix, scaleAnalytic: Float = 1) -> Float {
         var rng = RandomSource(seed: 44)
-        let decoder = Decoder(bits: bits, outputDimensions: target.columns, kind: kind, random: &rng)
+        let decoder = FeatureDecoder(bits: bits, outputDimensions: target.columns, kind: kind, random: &rng)
         var code = GradientChecker.random(n, bits, seed: 45)
         var (_, dCode) = decoder.reconstruct(code, target: target)
         dCode.scale(by: scaleAnalytic)
@@ -147,10 +147,12 @@ final class ModelPartGradientTests: XCTestCase {
     }
 
     func testPairwiseHeadOnPredictedLabels() {
-        for (multi, average) in [(false, true), (true, false), (true, true)] {
+        for (multi, average, kind) in [(false, true, PairSimilarity.dot), (true, false, .dot), (true, true, .dot), (true, true, .sharedClass),
+                                       (false, true, .sharedClass)] {
             let make: (Float, inout RandomSource) -> any SupervisionHead = { alpha, rng in
                 PairwiseHead(hiddenDimensions: 6, classCount: 3, multiLabel: multi, includeUnlabelled: !average,
-                             averageOverBatch: average, similarity: .predicted, alpha: alpha, gamma: 2, margin: 1, random: &rng)
+                             averageOverBatch: average, similarity: .predicted, pairSimilarity: kind, alpha: alpha, gamma: 2,
+                             margin: 1, random: &rng)
             }
             XCTAssertLessThanOrEqual(headError(multiLabel: multi, make), 1, "multi-label \(multi), average \(average)")
             XCTAssertGreaterThan(headError(multiLabel: multi, analyticAlpha: 0.9, make), 1, "a wrong α in backward must fail")

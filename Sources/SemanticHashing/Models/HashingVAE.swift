@@ -5,8 +5,9 @@
 /// ```
 /// h = trunk(x)                         b̃ = latent.sample(h)
 /// REC, ∂b̃ = decoder.reconstruct(b̃, t)  SUP = head(h, b̃, y)      (∂b̃, ∂h += the head's gradients)
+/// BAL, ∂b̃ += λ·∂BAL/∂b̃ (when λ > 0)
 /// KL, ∂h += latent.backward(∂b̃, β)      trunk.backward(∂h)
-/// total = REC + β·KL + SUP
+/// total = REC + β·KL + λ·BAL + SUP
 /// ```
 /// Which latent and head a preset uses is `ModelConfiguration`'s business (see `ModelPreset`).
 ///
@@ -19,7 +20,7 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
     let trunk: EncoderTrunk
     let latent: any LatentLayer
     let head: (any SupervisionHead)?
-    let decoder: Decoder
+    let decoder: FeatureDecoder
 
     /// Builds the model with freshly initialised weights. The layers draw from one generator in a
     /// fixed order (trunk, latent, head, decoder), so a seed fixes every initial weight.
@@ -34,7 +35,7 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
             latent = GaussianLatent(hiddenDimensions: c.hiddenDimensions, bits: c.bits, random: &random)
         }
         head = Self.makeHead(c, random: &random)
-        decoder = Decoder(bits: c.bits, outputDimensions: c.inputDimensions, kind: c.reconstruction, random: &random)
+        decoder = FeatureDecoder(bits: c.bits, outputDimensions: c.inputDimensions, kind: c.reconstruction, random: &random)
     }
 
     /// The preset's supervision head with its loss weights and the variant's choices.
@@ -51,11 +52,13 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
                                  includeUnlabelled: reference, alpha: alpha, random: &random)
         case .pairwiseTrueLabels:
             return PairwiseHead(hiddenDimensions: c.hiddenDimensions, classCount: c.classCount, multiLabel: c.multiLabel,
-                                includeUnlabelled: reference, similarity: .trueLabels, maskUnlabelledPairs: !reference,
+                                includeUnlabelled: reference, similarity: .trueLabels, pairSimilarity: c.pairSimilarity,
+                                maskUnlabelledPairs: !reference,
                                 alpha: alpha, gamma: gamma, margin: c.margin, random: &random)
         case .pairwisePredicted:
             return PairwiseHead(hiddenDimensions: c.hiddenDimensions, classCount: c.classCount, multiLabel: c.multiLabel,
                                 includeUnlabelled: reference, averageOverBatch: !reference, similarity: .predicted,
+                                pairSimilarity: c.pairSimilarity,
                                 alpha: alpha, gamma: gamma, margin: c.margin, random: &random)
         }
     }
@@ -113,9 +116,16 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
             supervision = head.forward(SupervisionBatch(hidden: hidden, code: code, labels: batch.labels, labelled: batch.labelled))
             head.backward(codeGradient: &codeGradient, hiddenGradient: &hiddenGradient)
         }
+        let balanceWeight = Float(configuration.bitBalance)
+        if balanceWeight > 0 {
+            let balance = BitBalanceLoss.evaluate(codes: code)
+            losses.balance = balance.value
+            codeGradient.add(balance.gradient, scaledBy: balanceWeight)
+        }
         losses.kl = latent.backward(sampleGradient: codeGradient, klWeight: beta, into: &hiddenGradient)
         trunk.backward(hiddenGradient)
         losses.total = losses.reconstruction + beta * losses.kl
+        if balanceWeight > 0 { losses.total += balanceWeight * losses.balance }
         if let supervision {
             losses.pointwise = supervision.pointwise
             losses.pairwise = supervision.pairwise

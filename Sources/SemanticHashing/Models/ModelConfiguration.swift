@@ -106,10 +106,15 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     public var variant: ModelVariant
     /// Temperature τ of the binary concrete relaxation.
     public var temperature: Double
+    /// How the pairwise term measures the similarity of two items' label vectors.
+    public var pairSimilarity: PairSimilarity
+    /// Weight λ of the bit-balance penalty on the relaxed codes (`BitBalanceLoss`); 0 = off.
+    public var bitBalance: Double
 
     public init(preset: ModelPreset, bits: Int, inputDimensions: Int, classCount: Int, multiLabel: Bool,
                 reconstruction: ReconstructionKind = .distribution, weights: LossWeights? = nil,
-                variant: ModelVariant = .reference, hiddenDimensions: Int = 500, temperature: Double = 0.67) {
+                variant: ModelVariant = .reference, hiddenDimensions: Int = 500, temperature: Double = 0.67,
+                pairSimilarity: PairSimilarity = .dot, bitBalance: Double = 0) {
         self.preset = preset
         self.bits = bits
         self.inputDimensions = inputDimensions
@@ -120,6 +125,31 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         self.weights = weights ?? preset.defaultWeights
         self.variant = variant
         self.temperature = temperature
+        self.pairSimilarity = pairSimilarity
+        self.bitBalance = bitBalance
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case preset, bits, inputDimensions, hiddenDimensions, classCount, multiLabel, reconstruction, weights, variant, temperature
+        case pairSimilarity, bitBalance
+    }
+
+    /// Reads model files of every version: settings added later take the value that reproduces
+    /// what older files meant.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        preset = try c.decode(ModelPreset.self, forKey: .preset)
+        bits = try c.decode(Int.self, forKey: .bits)
+        inputDimensions = try c.decode(Int.self, forKey: .inputDimensions)
+        hiddenDimensions = try c.decode(Int.self, forKey: .hiddenDimensions)
+        classCount = try c.decode(Int.self, forKey: .classCount)
+        multiLabel = try c.decode(Bool.self, forKey: .multiLabel)
+        reconstruction = try c.decode(ReconstructionKind.self, forKey: .reconstruction)
+        weights = try c.decode(LossWeights.self, forKey: .weights)
+        variant = try c.decode(ModelVariant.self, forKey: .variant)
+        temperature = try c.decode(Double.self, forKey: .temperature)
+        pairSimilarity = try c.decodeIfPresent(PairSimilarity.self, forKey: .pairSimilarity) ?? .dot
+        bitBalance = try c.decodeIfPresent(Double.self, forKey: .bitBalance) ?? 0
     }
 
     public var latent: LatentKind { preset.latent }
@@ -140,5 +170,8 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
             throw SemanticHashingError.invalidArgument(name: name, reason: "must be a finite number ≥ 0, got \(v)")
         }
         guard temperature > 0 else { throw SemanticHashingError.invalidArgument(name: "temperature", reason: "must be > 0") }
+        guard bitBalance.isFinite && bitBalance >= 0 else {
+            throw SemanticHashingError.invalidArgument(name: "bit balance", reason: "must be a finite number ≥ 0, got \(bitBalance)")
+        }
     }
 }

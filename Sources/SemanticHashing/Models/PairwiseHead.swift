@@ -2,14 +2,16 @@
 /// similar items together and pushes dissimilar ones at least a margin apart (PHS-GS, SSB-VAE).
 ///
 /// ```
-/// ŷ = classifier(h),   S = Y·Yᵀ (true labels, PHS-GS)  or  Ŷ·Ŷᵀ (predicted, SSB-VAE)
+/// ŷ = classifier(h),   S = sim(Y) (true labels, PHS-GS)  or  sim(Ŷ) (predicted, SSB-VAE)
 /// SUP = α·(γ·POINT(ŷ, y) + PAIR(b̃, S))                     PAIR: see `PairwiseLoss`
 /// ∂b̃ += α·∂PAIR/∂b̃
-/// ∂logits = α·γ·∂POINT/∂logits + α·act'(∂Ŷ),   ∂Ŷ = (∂S + ∂Sᵀ)·Ŷ   (predicted only)
+/// ∂logits = α·γ·∂POINT/∂logits + α·act'(∂Ŷ),   ∂Ŷ from ∂S (predicted only)
 /// ∂h += ∂logits·Wᵀ
 /// ```
 /// With `maskUnlabelledPairs` (the principled PHS-GS) pairs touching an unlabelled item are
 /// skipped; the reference counts them as dissimilar, since an unlabelled item's y is all zero.
+/// `pairSimilarity` is the reference's dot product Y·Yᵀ, or the bounded P(share a class) that
+/// multi-label data needs (`PairSimilarity`).
 ///
 /// ```swift
 /// let head = PairwiseHead(hiddenDimensions: 500, classCount: 8, multiLabel: false, similarity: .predicted,
@@ -26,6 +28,7 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
 
     let classifier: LabelClassifier
     public let similarity: Similarity
+    public let pairSimilarity: PairSimilarity
     public let maskUnlabelledPairs: Bool
     public let alpha: Float, gamma: Float, margin: Float
     private var lastPredicted = Matrix(rows: 0, columns: 0)
@@ -33,11 +36,13 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
     private var lastPair: PairwiseLoss.Result?
 
     public init(hiddenDimensions: Int, classCount: Int, multiLabel: Bool, includeUnlabelled: Bool = false,
-                averageOverBatch: Bool = true, similarity: Similarity, maskUnlabelledPairs: Bool = false,
+                averageOverBatch: Bool = true, similarity: Similarity, pairSimilarity: PairSimilarity = .dot,
+                maskUnlabelledPairs: Bool = false,
                 alpha: Float, gamma: Float, margin: Float, random: inout RandomSource) {
         classifier = LabelClassifier(inputDimensions: hiddenDimensions, classCount: classCount, multiLabel: multiLabel,
                                      includeUnlabelled: includeUnlabelled, averageOverBatch: averageOverBatch, random: &random)
         self.similarity = similarity
+        self.pairSimilarity = pairSimilarity
         self.maskUnlabelledPairs = maskUnlabelledPairs
         self.alpha = alpha
         self.gamma = gamma
@@ -55,7 +60,7 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
         lastPredicted = predicted
         lastPointGradient = point.gradient
         let source = similarity == .predicted ? predicted : batch.labels
-        let s = LinearAlgebra.product(source, source, transposeB: true)
+        let s = pairSimilarity.matrix(source)
         let n = batch.code.rows
         var mask: Matrix?
         if maskUnlabelledPairs {
@@ -78,10 +83,7 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
         dLogits.scale(by: alpha * gamma)
         codeGradient.add(pair.codeGradient, scaledBy: alpha)
         if similarity == .predicted {
-            let n = pair.similarityGradient.rows
-            var dSymmetric = pair.similarityGradient
-            for i in 0..<n { for j in 0..<n { dSymmetric[i, j] = pair.similarityGradient[i, j] + pair.similarityGradient[j, i] } }
-            let dPredicted = LinearAlgebra.product(dSymmetric, lastPredicted)
+            let dPredicted = pairSimilarity.backward(lastPredicted, similarityGradient: pair.similarityGradient)
             dLogits.add(classifier.logitGradient(probabilities: lastPredicted, probabilityGradient: dPredicted), scaledBy: alpha)
         }
         hiddenGradient.add(classifier.backward(logitGradient: dLogits))

@@ -28,6 +28,8 @@ public struct LossBreakdown: Sendable {
     public var kl: Float = 0
     public var pointwise: Float = 0
     public var pairwise: Float = 0
+    /// The bit-balance penalty (0 when its weight is 0).
+    public var balance: Float = 0
 
     public init() {}
 
@@ -38,6 +40,7 @@ public struct LossBreakdown: Sendable {
         s.kl = a.kl + b.kl
         s.pointwise = a.pointwise + b.pointwise
         s.pairwise = a.pairwise + b.pairwise
+        s.balance = a.balance + b.balance
         return s
     }
 
@@ -48,6 +51,7 @@ public struct LossBreakdown: Sendable {
         out.kl = kl * s
         out.pointwise = pointwise * s
         out.pairwise = pairwise * s
+        out.balance = balance * s
         return out
     }
 }

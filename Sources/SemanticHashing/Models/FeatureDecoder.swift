@@ -8,10 +8,10 @@
 /// ```
 ///
 /// ```swift
-/// let decoder = Decoder(bits: 16, outputDimensions: 10_000, kind: .distribution, random: &rng)
+/// let decoder = FeatureDecoder(bits: 16, outputDimensions: 10_000, kind: .distribution, random: &rng)
 /// let (rec, dCode) = decoder.reconstruct(code, target: batch.target)
 /// ```
-public final class Decoder: @unchecked Sendable {
+public final class FeatureDecoder: @unchecked Sendable {
     let dense: Dense
     public let kind: ReconstructionKind
 

@@ -36,6 +36,14 @@ final class ExperimentGridTests: XCTestCase {
         XCTAssertEqual(cell(level: 0.1 + 0.2).configHash, cell(level: 0.3).configHash)
         let variants = [cell(level: 0.2), cell(seed: 144), cell(weights: LossWeights(alpha: 1e-3, beta: 0.015625, gamma: 1e4)), cell(epochs: 2)]
         XCTAssertEqual(Set(variants.map(\.configHash) + [c.configHash]).count, 5)
+        // Settings added later change the hash only when set.
+        var balanced = c
+        balanced.bitBalance = 0.5
+        var shared = c
+        shared.pairSimilarity = .sharedClass
+        XCTAssertTrue(balanced.canonicalDescription.hasSuffix("|seed=20|bit_balance=0.5"), balanced.canonicalDescription)
+        XCTAssertTrue(shared.canonicalDescription.hasSuffix("|seed=20|similarity=shared-class"), shared.canonicalDescription)
+        XCTAssertEqual(Set([c.configHash, balanced.configHash, shared.configHash]).count, 3)
     }
 
     let table = """

@@ -33,9 +33,12 @@ public struct ExperimentCell: Sendable, Equatable {
     public var batchSize: Int
     public var learningRate: Double
     public var lazyAdam: Bool
+    public var pairSimilarity: PairSimilarity
+    public var bitBalance: Double
 
     public init(datasetSpec: String, datasetName: String, model: ModelPreset, bits: Int, level: Double, run: Int, seed: UInt64,
-                weights: LossWeights, variant: ModelVariant = .reference, training: TrainingOptions = TrainingOptions()) {
+                weights: LossWeights, variant: ModelVariant = .reference, training: TrainingOptions = TrainingOptions(),
+                pairSimilarity: PairSimilarity = .dot, bitBalance: Double = 0) {
         self.datasetSpec = datasetSpec
         self.datasetName = datasetName
         self.model = model
@@ -49,6 +52,8 @@ public struct ExperimentCell: Sendable, Equatable {
         self.batchSize = training.batchSize
         self.learningRate = training.learningRate
         self.lazyAdam = training.lazyAdam
+        self.pairSimilarity = pairSimilarity
+        self.bitBalance = bitBalance
     }
 
     /// The optimisation settings of this cell, seeded with its run's seed.
@@ -59,20 +64,25 @@ public struct ExperimentCell: Sendable, Equatable {
     /// The model's architecture and losses for `dataset`.
     public func configuration(for dataset: Dataset) -> ModelConfiguration {
         ModelConfiguration(preset: model, bits: bits, inputDimensions: dataset.featureCount, classCount: dataset.classCount,
-                           multiLabel: dataset.isMultiLabel, reconstruction: dataset.reconstruction, weights: weights, variant: variant)
+                           multiLabel: dataset.isMultiLabel, reconstruction: dataset.reconstruction, weights: weights, variant: variant,
+                           pairSimilarity: pairSimilarity, bitBalance: bitBalance)
     }
 
     /// Every setting that changes the result, in a fixed order and spelling.
     public var canonicalDescription: String {
         // Architecture constants that are not flags yet still belong in the fingerprint.
         let defaults = ModelConfiguration(preset: model, bits: bits, inputDimensions: 1, classCount: 1, multiLabel: false)
-        let fields: [(String, String)] = [
+        var fields: [(String, String)] = [
             ("data", datasetSpec), ("name", datasetName), ("model", model.rawValue), ("bits", String(bits)),
             ("level", CSVField.number(level)), ("alpha", CSVField.number(weights.alpha)), ("beta", CSVField.number(weights.beta)),
             ("gamma", CSVField.number(weights.gamma)), ("variant", variant.rawValue), ("hidden", String(defaults.hiddenDimensions)),
             ("temperature", CSVField.number(defaults.temperature)), ("epochs", String(epochs)), ("batch", String(batchSize)),
             ("lr", CSVField.number(learningRate)), ("lazy_adam", String(lazyAdam)), ("seed", String(seed)),
         ]
+        // Settings added later appear only when they differ from what older rows meant, so those
+        // rows keep their hashes.
+        if pairSimilarity != .dot { fields.append(("similarity", pairSimilarity.rawValue)) }
+        if bitBalance != 0 { fields.append(("bit_balance", CSVField.number(bitBalance))) }
         return (["semhash-experiment/v\(Self.formatVersion)"] + fields.map { "\($0.0)=\($0.1)" }).joined(separator: "|")
     }
 

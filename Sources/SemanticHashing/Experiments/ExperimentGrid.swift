@@ -29,6 +29,8 @@ public struct ExperimentGrid: Sendable {
     public var alpha: Double?, beta: Double?, gamma: Double?
     public var variant: ModelVariant
     public var training: TrainingOptions
+    public var pairSimilarity: PairSimilarity = .dot
+    public var bitBalance: Double = 0
 
     public init(datasetSpec: String, datasetName: String, models: [ModelPreset], bits: [Int], levels: [Double], runs: Int,
                 seeds: [UInt64] = ExperimentGrid.referenceSeeds, alpha: Double? = nil, beta: Double? = nil, gamma: Double? = nil,
@@ -74,7 +76,8 @@ public struct ExperimentGrid: Sendable {
                     for model in models {
                         let w = try weights(model: model, bits: b, level: level, table: table, tableSource: tableSource)
                         cells.append(ExperimentCell(datasetSpec: datasetSpec, datasetName: datasetName, model: model, bits: b, level: level,
-                                                    run: run, seed: seed, weights: w, variant: variant, training: training))
+                                                    run: run, seed: seed, weights: w, variant: variant, training: training,
+                                                    pairSimilarity: pairSimilarity, bitBalance: bitBalance))
                     }
                 }
             }

@@ -57,11 +57,15 @@ public struct HyperparameterSearch: Sendable {
     public let level: Double
     public let training: TrainingOptions
     public let variant: ModelVariant
+    /// The model's other settings (terms beyond the three weights), copied into every candidate.
+    public let pairSimilarity: PairSimilarity
+    public let bitBalance: Double
     /// Training items and queries of the search (never the test split).
     public let split: Dataset
 
     public init(dataset: Dataset, model: ModelPreset, bits: Int, level: Double, training: TrainingOptions,
-                validationFraction: Double = 0.1, variant: ModelVariant = .reference) throws {
+                validationFraction: Double = 0.1, variant: ModelVariant = .reference,
+                pairSimilarity: PairSimilarity = .dot, bitBalance: Double = 0) throws {
         guard validationFraction > 0 && validationFraction < 1 else {
             throw SemanticHashingError.invalidArgument(name: "validation fraction", reason: "must be a fraction in (0, 1), got \(validationFraction)")
         }
@@ -71,6 +75,8 @@ public struct HyperparameterSearch: Sendable {
         self.level = level
         self.training = training
         self.variant = variant
+        self.pairSimilarity = pairSimilarity
+        self.bitBalance = bitBalance
         split = try Self.validationSplit(of: dataset, fraction: validationFraction, seed: training.seed)
     }
 
@@ -165,7 +171,8 @@ public struct HyperparameterSearch: Sendable {
         var scored: [Candidate] = []
         for (i, weights) in candidates.enumerated() {
             let config = ModelConfiguration(preset: model, bits: bits, inputDimensions: split.featureCount, classCount: split.classCount,
-                                            multiLabel: split.isMultiLabel, reconstruction: split.reconstruction, weights: weights, variant: variant)
+                                            multiLabel: split.isMultiLabel, reconstruction: split.reconstruction, weights: weights, variant: variant,
+                                            pairSimilarity: pairSimilarity, bitBalance: bitBalance)
             let start = Date()
             var candidate: Candidate
             do {

@@ -20,6 +20,15 @@ enum CommonOptions {
         .number("--beta", "B", "Weight β of the KL term (default: the model's)", in: 0...Double.greatestFiniteMagnitude),
         .number("--gamma", "G", "Weight γ of the pointwise term inside α·(γ·POINT + PAIR) (default: the model's)", in: 0...Double.greatestFiniteMagnitude),
     ]
+    static let terms: [OptionSpec] = [
+        .choice("--pair-similarity", "KIND", "Similarity of two items' label vectors in the pairwise term",
+                PairSimilarity.allCases.map(\.rawValue), default: PairSimilarity.dot.rawValue),
+        .number("--bit-balance", "L", "Weight λ of the penalty on unbalanced, correlated bits (0 = off)", default: 0,
+                in: 0...Double.greatestFiniteMagnitude),
+    ]
+    static func pairSimilarity(_ args: ParsedArguments) throws -> PairSimilarity { PairSimilarity(rawValue: try args.required("--pair-similarity"))! }
+    static func bitBalance(_ args: ParsedArguments) throws -> Double { try args.double("--bit-balance")! }
+
     static let variant = OptionSpec.choice("--variant", "V", "reference (reproduce the reference's quirks) or principled",
                                            ModelVariant.allCases.map(\.rawValue), default: ModelVariant.reference.rawValue)
 

@@ -32,7 +32,7 @@ let experimentCommand = Command(
         .integer("--runs", "N", "Repetitions per cell, run r seeded with the r-th seed", default: 5, in: 1...1000),
         .integers("--seeds", "LIST", "Comma list of seeds instead of the reference's (run r uses the r-th)", in: 0...Int.max),
         .value("--hyperparameters", "FILE", "CSV of α, β, γ per dataset/model/supervision/bits (reference-hyperparameters.csv format)"),
-    ] + CommonOptions.weights + [CommonOptions.variant] + CommonOptions.optimisation + [
+    ] + CommonOptions.weights + [CommonOptions.variant] + CommonOptions.terms + CommonOptions.optimisation + [
         .value("--out", "FILE", "Results CSV (rows are appended)", default: "results.csv"),
         .integer("--jobs", "N", "Cells trained at once, on threads sharing the loaded data; with 2 cores use SEMHASH_THREADS=1 and --jobs 2", default: 1, in: 1...64),
         .flag("--resume", "Skip cells already in --out (the default when it exists)."),
@@ -70,10 +70,12 @@ enum ExperimentCommand {
         let table = try args.string("--hyperparameters").map(HyperparameterTable.read(path:))
 
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
-        let grid = try ExperimentGrid(datasetSpec: try args.required("--data"), datasetName: args.string("--dataset-name") ?? dataset.name,
+        var grid = try ExperimentGrid(datasetSpec: try args.required("--data"), datasetName: args.string("--dataset-name") ?? dataset.name,
                                       models: models, bits: bits, levels: levels, runs: runs, seeds: seeds,
                                       alpha: try args.double("--alpha"), beta: try args.double("--beta"), gamma: try args.double("--gamma"),
                                       variant: variant, training: training)
+        grid.pairSimilarity = try CommonOptions.pairSimilarity(args)
+        grid.bitBalance = try CommonOptions.bitBalance(args)
         let cells = try grid.cells(table: table, tableSource: args.string("--hyperparameters") ?? "")
 
         if args.flag("--restart") && FileManager.default.fileExists(atPath: out) && !args.flag("--dry-run") {

@@ -37,7 +37,7 @@ let trainCommand = Command(
 /// The model and optimisation options of `train`, and the training they describe.
 struct TrainingSettings {
     static let options: [OptionSpec] = [CommonOptions.data, CommonOptions.model, CommonOptions.bits]
-        + CommonOptions.supervisionGroup + CommonOptions.weights + [CommonOptions.variant] + CommonOptions.optimisation
+        + CommonOptions.supervisionGroup + CommonOptions.weights + [CommonOptions.variant] + CommonOptions.terms + CommonOptions.optimisation
         + [CommonOptions.seed]
 
     var preset: ModelPreset
@@ -65,7 +65,8 @@ struct TrainingSettings {
         let weights = try CommonOptions.weights(args, over: preset.defaultWeights)
         let config = ModelConfiguration(preset: preset, bits: bits, inputDimensions: dataset.featureCount,
                                         classCount: dataset.classCount, multiLabel: dataset.isMultiLabel,
-                                        reconstruction: dataset.reconstruction, weights: weights, variant: variant)
+                                        reconstruction: dataset.reconstruction, weights: weights, variant: variant,
+                                        pairSimilarity: try CommonOptions.pairSimilarity(args), bitBalance: try CommonOptions.bitBalance(args))
         try config.validate()
         let model = HashingVAE(configuration: config, seed: options.seed)
         let batchesTotal = options.epochs * ((masked.split.count + options.batchSize - 1) / options.batchSize)

@@ -24,7 +24,7 @@ let tuneCommand = Command(
         .integer("--random", "N", "Draw N log-uniform candidates in the ranges instead of the full grid", in: 1...100_000),
         .number("--validation", "F", "Fraction of the training items used as validation queries", default: 0.1, in: 0...0.9, openBelow: true),
         CommonOptions.variant,
-    ] + CommonOptions.optimisation + [
+    ] + CommonOptions.terms + CommonOptions.optimisation + [
         .integer("--seed", "N", "Seed of the split, the label mask, training and random draws", default: Int(TrainingOptions().seed), in: 0...Int.max),
         .integer("--repetitions", "N", "The repetitions column of the written row (default: the existing row's, else 5)", in: 1...1000),
         .value("--out", "FILE", "Hyper-parameter CSV to add the winner to", default: "tuned-hyperparameters.csv"),
@@ -59,7 +59,8 @@ enum TuneCommand {
             candidates = HyperparameterSearch.grid(ranges, base: base)
         }
         let search = try HyperparameterSearch(dataset: dataset, model: preset, bits: bits, level: level, training: training,
-                                              validationFraction: try args.double("--validation")!, variant: variant)
+                                              validationFraction: try args.double("--validation")!, variant: variant,
+                                              pairSimilarity: try CommonOptions.pairSimilarity(args), bitBalance: try CommonOptions.bitBalance(args))
         let bar = ProgressReporter(label: "tune", total: candidates.count, quiet: quiet)
         if !quiet {
             printError("\(candidates.count) candidates for \(preset.paperName), \(bits) bits, level \(CSVField.number(level)) on \(name): \(search.split.train.count) training items, \(search.split.test.count) validation queries")

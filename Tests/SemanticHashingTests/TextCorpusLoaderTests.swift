@@ -65,7 +65,13 @@ final class TextCorpusLoaderTests: XCTestCase {
         XCTAssertEqual(location(dir + "/absent"), dir + "/absent")
 
         try TextFixtures.write(Data("fine line\nbad ".utf8) + Data([0xC3, 0x28]) + Data(" line\n".utf8), to: dir + "/space/doc3.txt")
-        XCTAssertEqual(location(dir), dir + "/space/doc3.txt:2")
+        do {
+            _ = try TextCorpusLoader.load(path: dir, options: options.merging(["encoding": "utf8"]) { $1 })
+            XCTFail("encoding=utf8 must reject the file")
+        } catch { XCTAssertEqual(TextFixtures.location(of: error), dir + "/space/doc3.txt:2") }
+        // The default reads it as Windows-1252 and says so once.
+        let fallback = try TextCorpusLoader.load(path: dir, options: options)
+        XCTAssertEqual(fallback.notes, ["1 of 20 files were not valid UTF-8 and were read as Windows-1252"])
 
         try TextFixtures.write("  \n", to: dir + "/space/doc3.txt")
         XCTAssertEqual(location(dir), dir + "/space/doc3.txt")

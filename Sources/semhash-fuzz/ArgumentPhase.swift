@@ -69,7 +69,10 @@ enum ArgumentPhase {
             var argv = [semhash] + t.words + t.positionals
             if t.words == ["datasets", "info"] { argv.append(value) } else { for (k, v) in args.sorted(by: { $0.key < $1.key }) { argv += [k, v] } }
             let r = ProcessProbe.run(argv, in: dir)
-            let names = option == "SPEC" ? [String(value.split(separator: "=").first ?? ""), "synthetic", value] : [option]
+            // A message that names the option or quotes the bad value is clear enough.
+            let names = option == "SPEC" ? [String(value.split(separator: "=").first ?? ""), "synthetic", value,
+                                            String(value.split(separator: ":", maxSplits: 1).last ?? "")]
+                                         : [option, option.dropFirst(2).description] + (value.isEmpty ? [] : [value])
             tally.record("arguments: \(t.words.joined(separator: " "))", classify(r, names: names),
                          "\(t.words.joined(separator: " ")) \(option) '\(value.prefix(40))' → \(r.status) \(r.stderr.prefix(200))")
         }

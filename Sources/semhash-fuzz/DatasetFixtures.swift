@@ -42,10 +42,12 @@ struct DatasetFixture {
 
     /// Data rows of an ARFF file: non-blank, non-% lines after the @data line.
     static func arffRows(_ bytes: [UInt8]) -> Int? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard let r = text.range(of: "@data", options: .caseInsensitive) else { return nil }
-        let after = text[r.upperBound...].drop { $0 != "\n" }
-        return dataLines(Array(after.utf8), comments: [UInt8(ascii: "%")])
+        // On bytes: "\r\n" is one Character in Swift, so String scanning would miss the line end.
+        let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        let marker = Array("@data".utf8)
+        guard let at = (0...max(0, lower.count - marker.count)).first(where: { lower.count >= marker.count && Array(lower[$0..<($0 + marker.count)]) == marker }),
+              let lineEnd = bytes[at...].firstIndex(of: 0x0A) else { return nil }
+        return dataLines(Array(bytes[(lineEnd + 1)...]), comments: [UInt8(ascii: "%")])
     }
 
     static func all(rng: inout FuzzRandom) -> [DatasetFixture] {

@@ -129,7 +129,11 @@ public struct ModelFile {
         } catch {
             throw fail("unreadable header (\(error))")
         }
-        try header.configuration.validate()
+        do {
+            try header.configuration.validate()
+        } catch let SemanticHashingError.invalidArgument(name, reason) {
+            throw fail("its configuration is invalid: \(name) \(reason)")
+        }
         var tensors: [String: Matrix] = [:]
         var offset = headerEnd
         for entry in header.tensors {

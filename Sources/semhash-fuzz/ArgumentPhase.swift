@@ -70,9 +70,15 @@ enum ArgumentPhase {
             if t.words == ["datasets", "info"] { argv.append(value) } else { for (k, v) in args.sorted(by: { $0.key < $1.key }) { argv += [k, v] } }
             let r = ProcessProbe.run(argv, in: dir)
             // A message that names the option or quotes the bad value is clear enough.
-            let names = option == "SPEC" ? [String(value.split(separator: "=").first ?? ""), "synthetic", value,
-                                            String(value.split(separator: ":", maxSplits: 1).last ?? "")]
-                                         : [option, option.dropFirst(2).description] + (value.isEmpty ? [] : [value])
+            var names: [String]
+            if option == "SPEC" {
+                let afterColon = String(value.split(separator: ":", maxSplits: 1).last ?? "")
+                let specOptions: [String] = value.split(separator: "?").dropFirst().flatMap { $0.split(separator: "&").map(String.init) }
+                names = [String(value.split(separator: "=").first ?? ""), "synthetic", value, afterColon] + specOptions
+            } else {
+                names = [option, String(option.dropFirst(2))]
+                if !value.isEmpty { names.append(value) }
+            }
             tally.record("arguments: \(t.words.joined(separator: " "))", classify(r, names: names),
                          "\(t.words.joined(separator: " ")) \(option) '\(value.prefix(40))' → \(r.status) \(r.stderr.prefix(200))")
         }

@@ -142,7 +142,7 @@ enum StoragePhase {
         case "count 2^62": set64(16, 1 << 62)
         case "count+1": set64(16, u64(c, 16) + 1)
         case "payload 2^62": set64(24, 1 << 62)
-        case "ids flag": set32(12, 1)
+        case "ids flag": set32(12, UInt32(c[12]) ^ 1)  // toggled: the base index may have ids already
         default:
             let extra = (0..<(4 + rng.below(12))).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             c += extra

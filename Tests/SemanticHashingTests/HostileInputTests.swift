@@ -286,6 +286,18 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try sweep.rows().map(\.configHash), cell.map(\.configHash))
     }
 
+    func testOptionErrorsNameTheOptionAndTheFile() throws {
+        let dir = try TempDirectory()
+        let csv = try dir.write("short.csv", "a,y\n1,0\n")
+        assertError(["csv option test=4", "short.csv has only 1"]) { try CSVLoader.load(path: csv, options: ["test": "4"]) }
+        assertError(["csv option sep=|", "',', ';', 'tab'"]) { try CSVLoader.load(path: csv, options: ["sep": "|"]) }
+        assertError(["libsvm option labels=2based", "'0based', '1based'"]) {
+            try LibSVMLoader.load(paths: "\(csv),\(csv)", options: ["labels": "2based"])
+        }
+        assertError(["npy option colour", "has no option 'colour'"]) { try NPYLoader.load(paths: "a,b", options: ["colour": "red"]) }
+        assertError(["dataset spec", "unknown dataset kind 'nokind'"]) { try DatasetSpec(parsing: "nokind:x") }
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

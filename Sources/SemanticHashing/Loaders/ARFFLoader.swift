@@ -108,7 +108,7 @@ public enum ARFFLoader {
             trainAll.features = .sparse(TFIDF.weight(trainCounts, idf: idf))
             testSplit.features = .sparse(TFIDF.weight(testCounts, idf: idf))
         }
-        let valCount = try o.rowCount("validation", total: trainAll.count, defaultFraction: defaultValidationFraction)
+        let valCount = try o.rowCount("validation", total: trainAll.count, defaultFraction: defaultValidationFraction, source: trainPath)
         let (trainSplit, validationSplit) = SplitCarving.validation(from: trainAll, count: valCount, seed: seed)
         let settings: [(key: String, value: String)] = [
             ("format", format), ("relation", train.relation), ("train file", trainPath), ("test file", testPath),

@@ -77,8 +77,8 @@ public enum CSVLoader {
             let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
             labels = Labels(singleLabel: labelTexts.map { index[$0]! }, classCount: classNames.count)
         }
-        let testCount = try o.rowCount("test", total: n, defaultFraction: 0.2)
-        let validationCount = try o.rowCount("validation", total: n - testCount, defaultFraction: 0.1)
+        let testCount = try o.rowCount("test", total: n, defaultFraction: 0.2, source: path)
+        let validationCount = try o.rowCount("validation", total: n - testCount, defaultFraction: 0.1, source: path)
         let file = (path as NSString).lastPathComponent
         var data = try DenseDatasetBuilder.build(
             name: (file as NSString).deletingPathExtension,

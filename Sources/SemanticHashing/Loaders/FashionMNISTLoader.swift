@@ -31,7 +31,7 @@ public enum FashionMNISTLoader {
             throw SemanticHashingError.malformedInput(location: dir, reason: "train images have \(trainX.columns) pixels, test images \(testX.columns)")
         }
         let validationCount = options["validation"] == nil ? (trainX.rows > 1000 ? 1000 : 0)
-            : try o.rowCount("validation", total: trainX.rows, defaultFraction: 0)
+            : try o.rowCount("validation", total: trainX.rows, defaultFraction: 0, source: dir)
         var data = try DenseDatasetBuilder.build(
             name: "fashion-mnist", features: trainX, labels: Labels(singleLabel: trainY, classCount: 10),
             ids: (0..<trainX.rows).map { "train-images row \($0)" },

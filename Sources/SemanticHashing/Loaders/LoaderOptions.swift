@@ -36,7 +36,7 @@ struct LoaderOptions {
     func choice<T>(_ key: String, _ table: KeyValuePairs<String, T>, default fallback: T) throws -> T {
         guard let text = values[key] else { return fallback }
         guard let hit = table.first(where: { $0.key == text }) else {
-            throw invalid(key, "not one of \(table.map(\.key).joined(separator: ", "))")
+            throw invalid(key, "not one of \(table.map { "'" + $0.key.replacingOccurrences(of: "\t", with: "\\t") + "'" }.joined(separator: ", "))")
         }
         return hit.value
     }
@@ -74,11 +74,11 @@ struct LoaderOptions {
     }
 
     /// A row count: an integer N < `total`, or a fraction in [0, 1) of `total` (⌊f·total⌋);
-    /// `⌊defaultFraction·total⌋` when absent.
-    func rowCount(_ key: String, total: Int, defaultFraction: Double) throws -> Int {
+    /// `⌊defaultFraction·total⌋` when absent. `source` names where the rows come from, for messages.
+    func rowCount(_ key: String, total: Int, defaultFraction: Double, source: String = "the data") throws -> Int {
         guard let text = values[key] else { return Int(defaultFraction * Double(total) + 1e-9) }
         if let n = Int(text), n >= 0 {
-            guard n < total else { throw invalid(key, "\(n) rows requested but only \(total) available") }
+            guard n < total else { throw invalid(key, "\(n) rows requested but \(source) has only \(total) available") }
             return n
         }
         if let f = Double(text), f >= 0, f < 1 { return Int(f * Double(total) + 1e-9) }

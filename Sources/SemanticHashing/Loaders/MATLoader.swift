@@ -111,7 +111,7 @@ public enum MATLoader {
         var validationNote = "cv variable (\(validation?.count ?? 0) items)"
         if validation == nil {
             let seed = try o.seed(default: 20)
-            let n = try o.rowCount("validation", total: trainSplit.count, defaultFraction: 0.1)
+            let n = try o.rowCount("validation", total: trainSplit.count, defaultFraction: 0.1, source: path)
             (trainSplit, validation) = SplitCarving.validation(from: trainSplit, count: n, seed: seed)
             validationNote = n == 0 ? "none" : "\(n) seeded training items (seed \(seed)); the file has no cv"
         }

@@ -66,8 +66,8 @@ public enum NPYLoader {
             classNames = names
         }
         let features = Matrix(rows: n, columns: d, storage: x.values.map { Float($0) })
-        let testCount = try o.rowCount("test", total: n, defaultFraction: 0.2)
-        let validationCount = try o.rowCount("validation", total: n - testCount, defaultFraction: 0.1)
+        let testCount = try o.rowCount("test", total: n, defaultFraction: 0.2, source: parts[0])
+        let validationCount = try o.rowCount("validation", total: n - testCount, defaultFraction: 0.1, source: parts[0])
         let file = (parts[0] as NSString).lastPathComponent
         let name = (file as NSString).deletingPathExtension
         return try DenseDatasetBuilder.build(

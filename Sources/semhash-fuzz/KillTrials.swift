@@ -11,7 +11,8 @@ import SemanticHashing
 /// KillTrials.run(semhash: binary, work: dir, count: 90, rng: &rng, tally: tally)
 /// ```
 enum KillTrials {
-    static let data = "synthetic:docs=1500,test=100,vocab=300,classes=4,length=30"
+    // A 5 000-word vocabulary makes a ~20 MB model, so writing it takes long enough to be caught.
+    static let data = "synthetic:docs=600,test=100,vocab=5000,classes=4,length=30"
 
     static func temporaries(_ dir: String, of name: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(".\(name).tmp-") }
@@ -26,6 +27,21 @@ enum KillTrials {
         if wasRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         return wasRunning
+    }
+
+    /// Starts `argv` and kills it the moment a temporary file of `name` appears in `dir` (mid-write).
+    static func killedMidWrite(_ argv: [String], in dir: String, name: String, timeout: Double) -> Bool {
+        guard let p = try? ProcessProbe.start(argv, in: dir, stdoutPath: dir + "/.kill.out", stderrPath: dir + "/.kill.err") else { return false }
+        let start = Date()
+        let before = Set(temporaries(dir, of: name))
+        var caught = false
+        while p.isRunning && Date().timeIntervalSince(start) < timeout {
+            if !Set(temporaries(dir, of: name)).subtracting(before).isEmpty { kill(p.processIdentifier, SIGKILL); caught = true; break }
+            usleep(200)
+        }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        return caught
     }
 
     static func run(semhash: String, work: String, count: Int, rng: inout FuzzRandom, tally: Tally) {
@@ -43,12 +59,16 @@ enum KillTrials {
         let sweepSeconds = ProcessProbe.run(sweepArgs, in: dir).seconds
         try? FileManager.default.removeItem(atPath: dir + "/k.csv")
 
+        var seenTemporaries = Set<String>()
         for i in 0..<count {
+            defer { seenTemporaries.formUnion(temporaries(dir, of: "k.semhash") + temporaries(dir, of: "k.smhi")) }
             switch i % 3 {
             case 0:
                 // Late in the run is where the file is written: weight the delays towards the end.
+                // Every other trial is killed the moment its temporary file appears, i.e. mid-write.
                 let delay = trainSeconds * (0.5 + 0.6 * Double(rng.below(1000)) / 1000)
-                let wasKilled = killed(trainArgs, in: dir, after: delay)
+                let wasKilled = (i / 3) % 2 == 0 ? killedMidWrite(trainArgs, in: dir, name: "k.semhash", timeout: trainSeconds * 3)
+                                                 : killed(trainArgs, in: dir, after: delay)
                 var ok = true
                 var why = ""
                 if FileManager.default.fileExists(atPath: dir + "/k.semhash") {
@@ -88,6 +108,7 @@ enum KillTrials {
         _ = ProcessProbe.run(indexArgs, in: dir)
         let resumed = ProcessProbe.run(sweepArgs, in: dir)
         let left = temporaries(dir, of: "k.semhash") + temporaries(dir, of: "k.smhi")
+        print("kill -9: \(seenTemporaries.count) temporary file(s) left by killed writes over the trials, \(leftBefore) still there at the end of them, \(left.count) after the next complete writes")
         tally.record("kill -9: temporaries after the next write", left.isEmpty ? .trialPassed : .trialFailed,
                      "\(leftBefore) left by the kills, \(left.count) after the next writes: \(left)")
         let rows = (try? ResultsFile.readRows(path: dir + "/k.csv")) ?? []

@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "SemanticHashing", targets: ["SemanticHashing"]),
         .executable(name: "semhash", targets: ["semhash"]),
+        // Hostile-input fuzzer for the release binary; not part of `swift test` (see Sources/semhash-fuzz/README.md).
+        .executable(name: "semhash-fuzz", targets: ["semhash-fuzz"]),
     ],
     targets: [
         // The system zlib, for MAT-file v5 compressed elements and gzip'd IDX files.
@@ -17,6 +19,11 @@ let package = Package(
         .executableTarget(
             name: "semhash",
             dependencies: ["SemanticHashing"]
+        ),
+        .executableTarget(
+            name: "semhash-fuzz",
+            dependencies: ["SemanticHashing"],
+            exclude: ["README.md"]
         ),
         .testTarget(name: "SemanticHashingTests", dependencies: ["SemanticHashing"]),
     ]

@@ -90,7 +90,7 @@ final class ARFFLoaderTests: XCTestCase {
         }
         XCTAssertEqual(try ARFFLoader.load(paths: "\(train),\(test)", options: ["labels": "1"]).train.features.denseRows[2], [0, 0, 2])
         XCTAssertThrowsError(try ARFFLoader.load(paths: "\(train),\(test)", options: ["labels": "1", "values": "idf"])) { error in
-            XCTAssertTrue("\(error)".contains("stored, tfidf"), "\(error)")
+            XCTAssertTrue("\(error)".contains("arff option values=idf: not one of 'stored', 'tfidf'"), "\(error)")
         }
         let negative = try dir.write("neg.arff", h + "1,0,0,1\n0,-2,0,0\n")
         assertMalformed("neg.arff:8", reasonContains: "non-negative") {

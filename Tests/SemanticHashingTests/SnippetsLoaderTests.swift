@@ -90,7 +90,12 @@ final class SnippetsLoaderTests: XCTestCase {
         XCTAssertEqual(location { try SnippetsLoader.load(directory: dir, options: [:]) }, dir + "/test.txt:2")
 
         try TextFixtures.write(Data("stock sports\nmarket ".utf8) + Data([0xFF]) + Data(" games sports\n".utf8), to: dir + "/test.txt")
-        XCTAssertEqual(location { try SnippetsLoader.load(directory: dir, options: [:]) }, dir + "/test.txt:2")
+        XCTAssertEqual(location { try SnippetsLoader.load(directory: dir, options: ["encoding": "utf8"]) }, dir + "/test.txt:2")
+        // By default a line that is not UTF-8 is read as Windows-1252 and counted in a note.
+        let fallback = try SnippetsLoader.load(directory: dir, options: ["lemmatizer": "none"])
+        XCTAssertEqual(fallback.notes, ["1 of 2 lines of \(dir)/test.txt were not valid UTF-8 and were read as Windows-1252"])
+        XCTAssertEqual(fallback.test.texts?[1], "market ÿ games")
+        XCTAssertEqual(fallback.test.ids ?? [], ["test.txt:1", "test.txt:2"])
 
         try TextFixtures.write(" \n\n", to: dir + "/test.txt")
         XCTAssertEqual(location { try SnippetsLoader.load(directory: dir, options: [:]) }, dir + "/test.txt")

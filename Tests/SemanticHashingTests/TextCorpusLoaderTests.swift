@@ -65,7 +65,13 @@ final class TextCorpusLoaderTests: XCTestCase {
         XCTAssertEqual(location(dir + "/absent"), dir + "/absent")
 
         try TextFixtures.write(Data("fine line\nbad ".utf8) + Data([0xC3, 0x28]) + Data(" line\n".utf8), to: dir + "/space/doc3.txt")
-        XCTAssertEqual(location(dir), dir + "/space/doc3.txt:2")
+        do {
+            _ = try TextCorpusLoader.load(path: dir, options: options.merging(["encoding": "utf8"]) { $1 })
+            XCTFail("encoding=utf8 must reject the file")
+        } catch { XCTAssertEqual(TextFixtures.location(of: error), dir + "/space/doc3.txt:2") }
+        // The default reads it as Windows-1252 and says so once.
+        let fallback = try TextCorpusLoader.load(path: dir, options: options)
+        XCTAssertEqual(fallback.notes, ["1 of 20 files were not valid UTF-8 and were read as Windows-1252"])
 
         try TextFixtures.write("  \n", to: dir + "/space/doc3.txt")
         XCTAssertEqual(location(dir), dir + "/space/doc3.txt")
@@ -76,5 +82,55 @@ final class TextCorpusLoaderTests: XCTestCase {
 
         let lines = try TextFixtures.write("a b c label\nonlylabel\n", to: empty + "/lines.txt")
         XCTAssertEqual(location(lines), lines + ":2")
+    }
+}
+
+final class TextCorpusTraceabilityTests: XCTestCase {
+    func testIDsAreRelativePathsAndSnippetsSkipMailHeaders() throws {
+        let dir = try TextFixtures.folder()
+        for i in 0..<5 {
+            try TextFixtures.write("From: someone@example.org\nSubject: launch \(i)\nX-Long: folded\n  continued\n\nRockets orbit the moon \(i).\n",
+                                   to: "\(dir)/train/space/\(i)")
+            try TextFixtures.write("Garlic: basil is not a header block here\nbecause this line has no colon\n\nrecipe \(i)\n",
+                                   to: "\(dir)/train/cooking/\(i)")
+        }
+        try TextFixtures.write("Rockets again.\n", to: "\(dir)/test/space/9")
+        try TextFixtures.write("HTTP/1.1 200 OK\nContent-Type: text/plain\n\nGarlic soup.\n", to: "\(dir)/test/cooking/9")
+        let data = try TextCorpusLoader.load(path: dir, options: ["lemmatizer": "none"])
+        XCTAssertEqual(data.test.ids ?? [], ["test/cooking/9", "test/space/9"])
+        XCTAssertEqual(data.test.texts ?? [], ["Garlic soup.", "Rockets again."])
+        let all = DataSplit.vstack([data.train] + (data.validation.map { [$0] } ?? []))
+        let byID = Dictionary(uniqueKeysWithValues: zip(all.ids ?? [], all.texts ?? []))
+        XCTAssertEqual(byID["train/space/3"], "Rockets orbit the moon 3.")
+        XCTAssertEqual(byID["train/cooking/2"], "Garlic: basil is not a header block here because this line has no colon recipe 2")
+        XCTAssertEqual(Set(byID.keys).count, 10)
+        // Ids survive masking (gatherRows/vstack): the database keeps them in order.
+        XCTAssertEqual(SupervisionMask.apply(to: data, level: 0.5, seed: 1).train.ids, data.database.ids)
+    }
+
+    func testHeaderBlockRules() {
+        XCTAssertEqual(TextDatasetBuilder.bodyAfterHeaderBlock("Subject: x\n\nbody"), "body")
+        XCTAssertEqual(TextDatasetBuilder.bodyAfterHeaderBlock("Subject: x\nno blank line"), "Subject: x\nno blank line")
+        XCTAssertEqual(TextDatasetBuilder.bodyAfterHeaderBlock("Subject: only a header\n\n  \n"), "Subject: only a header\n\n  \n")
+        XCTAssertEqual(TextDatasetBuilder.bodyAfterHeaderBlock("plain text: with a colon\n\nmore"), "plain text: with a colon\n\nmore")
+        XCTAssertEqual(TextDatasetBuilder.bodyAfterHeaderBlock("\nleading blank"), "\nleading blank")
+    }
+
+    func testEncodingOptionAndWindows1252() throws {
+        XCTAssertEqual(TextEncoding.windows1252Text([0x93, 0x61, 0x94, 0x80, 0xE9]), "\u{201C}a\u{201D}€é")
+        XCTAssertEqual(try TextEncoding.latin1.decode([0x93, 0xE9], location: "x").text, "\u{93}é")
+        let dir = try TextFixtures.folder()
+        for i in 0..<5 {
+            try TextFixtures.write(Data("caf".utf8) + Data([0xE9]) + Data(" au lait \(i)\n".utf8), to: "\(dir)/drinks/\(i)")
+            try TextFixtures.write("tea and biscuits \(i)\n", to: "\(dir)/snacks/\(i)")
+        }
+        let auto = try TextCorpusLoader.load(path: dir, options: ["lemmatizer": "none"])
+        XCTAssertEqual(auto.notes, ["5 of 10 files were not valid UTF-8 and were read as Windows-1252"])
+        XCTAssertTrue((auto.featureNames ?? []).contains("café"))
+        let latin = try TextCorpusLoader.load(path: dir, options: ["lemmatizer": "none", "encoding": "latin1"])
+        XCTAssertEqual(latin.notes, [])
+        XCTAssertThrowsError(try TextCorpusLoader.load(path: dir, options: ["encoding": "ebcdic"])) { error in
+            XCTAssertTrue("\(error)".contains("text option encoding=ebcdic"), "\(error)")
+        }
     }
 }

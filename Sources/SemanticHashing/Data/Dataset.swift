@@ -108,16 +108,24 @@ public struct DataSplit: Sendable {
     public var labels: Labels
     /// A short human-readable text per item (for showing search results), if the source has one.
     public var texts: [String]?
+    /// A stable id per item that says where it came from, so a search hit can be traced back:
+    /// the path below the collection root for one-file-per-document corpora
+    /// ("train/sci.space/61234"), "FILE:LINE" for line-oriented files ("train.svm:12"), or
+    /// "FILE row N" (0-based) for binary matrix formats.
+    public var ids: [String]?
 
-    public init(features: FeatureMatrix, reconstructionTarget: FeatureMatrix? = nil, labels: Labels, texts: [String]? = nil) {
+    public init(features: FeatureMatrix, reconstructionTarget: FeatureMatrix? = nil, labels: Labels, texts: [String]? = nil,
+                ids: [String]? = nil) {
         precondition(features.rows == labels.count, "DataSplit: \(features.rows) feature rows, \(labels.count) label rows")
         precondition(reconstructionTarget.map { $0.rows == features.rows && $0.columns == features.columns } ?? true,
                      "DataSplit: reconstruction target shape differs from features")
         precondition(texts.map { $0.count == features.rows } ?? true, "DataSplit: text count differs")
+        precondition(ids.map { $0.count == features.rows } ?? true, "DataSplit: id count differs")
         self.features = features
         self.reconstructionTarget = reconstructionTarget
         self.labels = labels
         self.texts = texts
+        self.ids = ids
     }
 
     public var count: Int { features.rows }
@@ -125,16 +133,19 @@ public struct DataSplit: Sendable {
 
     public func gatherRows(_ indices: [Int]) -> DataSplit {
         DataSplit(features: features.gatherRows(indices), reconstructionTarget: reconstructionTarget?.gatherRows(indices),
-                  labels: labels.gatherRows(indices), texts: texts.map { t in indices.map { t[$0] } })
+                  labels: labels.gatherRows(indices), texts: texts.map { t in indices.map { t[$0] } },
+                  ids: ids.map { t in indices.map { t[$0] } })
     }
 
     public static func vstack(_ parts: [DataSplit]) -> DataSplit {
         let anyTarget = parts.contains { $0.reconstructionTarget != nil }
         let allTexts = parts.allSatisfy { $0.texts != nil }
+        let allIDs = parts.allSatisfy { $0.ids != nil }
         return DataSplit(features: .vstack(parts.map(\.features)),
                          reconstructionTarget: anyTarget ? .vstack(parts.map(\.target)) : nil,
                          labels: .vstack(parts.map(\.labels)),
-                         texts: allTexts ? parts.flatMap { $0.texts! } : nil)
+                         texts: allTexts ? parts.flatMap { $0.texts! } : nil,
+                         ids: allIDs ? parts.flatMap { $0.ids! } : nil)
     }
 }
 
@@ -154,10 +165,13 @@ public struct Dataset: Sendable {
     public var preprocessing: Preprocessing
     /// Human-readable settings of the loader/vectoriser, for `datasets info`.
     public var settings: [(key: String, value: String)]
+    /// Things the user should know about how the files were read, one line each, e.g. "3 of 120
+    /// files were not valid UTF-8 and were read as Windows-1252". Empty when nothing was unusual.
+    public var notes: [String]
 
     public init(name: String, train: DataSplit, validation: DataSplit?, test: DataSplit, classNames: [String],
                 featureNames: [String]? = nil, reconstruction: ReconstructionKind = .distribution,
-                preprocessing: Preprocessing = .none, settings: [(key: String, value: String)] = []) {
+                preprocessing: Preprocessing = .none, settings: [(key: String, value: String)] = [], notes: [String] = []) {
         self.name = name
         self.train = train
         self.validation = validation
@@ -167,6 +181,7 @@ public struct Dataset: Sendable {
         self.reconstruction = reconstruction
         self.preprocessing = preprocessing
         self.settings = settings
+        self.notes = notes
     }
 
     public var featureCount: Int { train.features.columns }

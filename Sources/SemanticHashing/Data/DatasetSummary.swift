@@ -18,6 +18,7 @@ public struct DatasetSummary: Sendable {
         public var unlabelledItems: Int
         public var averageNonZeros: Double
         public var hasTexts: Bool
+        public var hasIDs: Bool
     }
 
     public var spec: String
@@ -30,13 +31,14 @@ public struct DatasetSummary: Sendable {
     public var sparse: Bool
     public var preprocessing: String
     public var settings: [(key: String, value: String)]
+    public var notes: [String]
     public var loadSeconds: Double
 
     public init(dataset: Dataset, spec: String, loadSeconds: Double) {
         func split(_ name: String, _ s: DataSplit) -> Split {
             let unlabelled = (0..<s.labels.count).reduce(0) { $0 + (s.labels.classesOf($1).isEmpty ? 1 : 0) }
             return Split(name: name, items: s.count, labelCardinality: s.labels.cardinality, unlabelledItems: unlabelled,
-                         averageNonZeros: s.features.averageNonZeros, hasTexts: s.texts != nil)
+                         averageNonZeros: s.features.averageNonZeros, hasTexts: s.texts != nil, hasIDs: s.ids != nil)
         }
         self.spec = spec
         name = dataset.name
@@ -51,6 +53,7 @@ public struct DatasetSummary: Sendable {
         case .text: preprocessing = "text vectoriser"
         }
         settings = dataset.settings
+        notes = dataset.notes
         self.loadSeconds = loadSeconds
     }
 
@@ -87,6 +90,11 @@ public struct DatasetSummary: Sendable {
             lines.append("settings")
             for (k, v) in settings { row("  " + k, v) }
         }
+        if !notes.isEmpty {
+            lines.append("")
+            lines.append("notes")
+            for n in notes { lines.append("  " + n) }
+        }
         lines.append("")
         row("load time", String(format: "%.3f s", loadSeconds))
         return lines.joined(separator: "\n")
@@ -102,9 +110,10 @@ public struct DatasetSummary: Sendable {
             "reconstruction": reconstruction.rawValue, "preprocessing": preprocessing,
             "splits": splits.map { s -> [String: Any] in
                 ["name": s.name, "items": s.items, "label_cardinality": s.labelCardinality,
-                 "unlabelled_items": s.unlabelledItems, "average_non_zeros": s.averageNonZeros, "has_texts": s.hasTexts]
+                 "unlabelled_items": s.unlabelledItems, "average_non_zeros": s.averageNonZeros, "has_texts": s.hasTexts,
+                 "has_ids": s.hasIDs]
             },
-            "settings": settingsObject, "load_seconds": loadSeconds,
+            "settings": settingsObject, "notes": notes, "load_seconds": loadSeconds,
         ]
     }
 

@@ -1,4 +1,4 @@
-/// The seeded split every text loader uses: shuffle the items 0..<n with `RandomSource(seed:)`
+/// The seeded split every text loader uses (case 3 of `SplitCarving`'s policy): shuffle the items 0..<n with `RandomSource(seed:)`
 /// (Fisher–Yates), then cut the shuffled order.
 ///
 /// - train/validation: validation = the last ⌊n/10⌋ shuffled items, train = the rest

@@ -15,27 +15,47 @@ import Foundation
 /// several processes open the same file. (Rewriting the whole file through temp + rename would be
 /// equally crash-safe, but would drop rows when two processes append at once.)
 ///
+/// A sweep opens the file `exclusive`: it holds the lock from opening until the file is closed,
+/// so a second sweep on the same file is refused at once with a clear message instead of running
+/// every cell a second time; an exclusive open also drops rows whose config_hash repeats an
+/// earlier row (left by older versions that let two sweeps run together), so a resume never keeps
+/// duplicates.
+///
 /// ```swift
-/// let results = try ResultsFile(path: "results.csv")
+/// let results = try ResultsFile(path: "results.csv", exclusive: true)
 /// let done = Set(try results.rows().map(\.configHash))
 /// try results.append(row)
 /// ```
 public final class ResultsFile: @unchecked Sendable {
     // `descriptor` is set once in init; `lock` serialises appends from threads of this process.
     public let path: String
-    private let descriptor: Int32
+    private var descriptor: Int32
     private let lock = NSLock()
+    /// Whether this object holds the file's lock for its whole life (a sweep).
+    public let exclusive: Bool
     /// Bytes of a partial last line cut off when the file was opened (0 normally).
     public private(set) var recoveredBytes = 0
+    /// Rows dropped on an exclusive open because their config_hash repeated an earlier row.
+    public private(set) var droppedDuplicates = 0
 
     /// Opens (creating if needed) the results file at `path`, writing the header to a new file,
-    /// repairing a partial last line, and checking an existing header.
-    public init(path: String) throws {
+    /// repairing a partial last line, and checking an existing header. `exclusive`: take the lock
+    /// for as long as this object lives, failing at once if another process holds it.
+    public init(path: String, exclusive: Bool = false) throws {
         self.path = path
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SemanticHashingError.io(path: path, reason: "cannot open for appending (\(String(cString: strerror(errno))))") }
-        descriptor = fd
+        self.exclusive = exclusive
+        descriptor = try Self.openForAppending(path, exclusive: exclusive)
         do {
+            if exclusive {
+                droppedDuplicates = try Self.removeDuplicateRows(path: path)
+                if droppedDuplicates > 0 {
+                    // The rewrite replaced the file: lock the new one (refusing if another sweep got there first).
+                    close(descriptor)
+                    descriptor = -1
+                    descriptor = try Self.openForAppending(path, exclusive: true)
+                }
+            }
+            let fd = descriptor
             try withFileLock {
                 recoveredBytes = try Self.truncatePartialLastLine(path: path, descriptor: fd)
                 if try Self.fileSize(fd, path: path) == 0 {
@@ -49,12 +69,63 @@ public final class ResultsFile: @unchecked Sendable {
                 }
             }
         } catch {
-            close(fd)
+            if descriptor >= 0 { close(descriptor) }
             throw error
         }
     }
 
-    deinit { close(descriptor) }
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    private static func openForAppending(_ path: String, exclusive: Bool) throws -> Int32 {
+        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SemanticHashingError.io(path: path, reason: "cannot open for appending (\(String(cString: strerror(errno))))") }
+        if exclusive && flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw SemanticHashingError.io(path: path, reason: busy
+                ? "another semhash sweep is appending to this results file; wait for it to finish or write to another file"
+                : "cannot lock (\(reason))")
+        }
+        return fd
+    }
+
+    /// Empties the file down to its header (for a sweep that restarts), under the lock.
+    public func removeAllRows() throws {
+        lock.lock(); defer { lock.unlock() }
+        try withFileLock {
+            guard ftruncate(descriptor, 0) == 0 else {
+                throw SemanticHashingError.io(path: path, reason: "cannot empty (\(String(cString: strerror(errno))))")
+            }
+            try Self.writeAll(Data((ExperimentResultRow.header + "\n").utf8), to: descriptor, path: path)
+        }
+    }
+
+    /// Rewrites the file without rows whose config_hash repeats an earlier row (atomically:
+    /// temporary file + rename); returns how many were dropped. Lines that do not parse are kept
+    /// as they are, for the reader to report.
+    private static func removeDuplicateRows(path: String) throws -> Int {
+        let text = try readText(path)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 2 else { return 0 }
+        let hashColumn = ExperimentResultRow.header.split(separator: ",").firstIndex(of: "config_hash")
+        guard let column = hashColumn else { return 0 }
+        guard lines[0].trimmingCharacters(in: .whitespaces) == ExperimentResultRow.header else { return 0 }
+        var seen = Set<Substring>()
+        var kept: [Substring] = [lines.removeFirst()]
+        var dropped = 0
+        for line in lines {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            if fields.count > column {
+                let hash = fields[column]
+                if !hash.isEmpty && !seen.insert(hash).inserted { dropped += 1; continue }
+            }
+            kept.append(line)
+        }
+        guard dropped > 0 else { return 0 }
+        try AtomicFile.write(kept.joined(separator: "\n"), to: path)
+        return dropped
+    }
 
     /// Appends one row as a single write, then forces it to disk.
     public func append(_ row: ExperimentResultRow) throws {
@@ -94,7 +165,7 @@ public final class ResultsFile: @unchecked Sendable {
     /// Cuts the file back to just after its last newline; returns how many bytes were removed.
     @discardableResult
     public static func truncatePartialLastLine(path: String) throws -> Int {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SemanticHashingError.io(path: path, reason: "cannot open (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         return try truncatePartialLastLine(path: path, descriptor: fd)
@@ -111,6 +182,7 @@ public final class ResultsFile: @unchecked Sendable {
     }
 
     private func withFileLock<T>(_ body: () throws -> T) throws -> T {
+        if exclusive { return try body() }  // held since opening
         guard flock(descriptor, LOCK_EX) == 0 else { throw SemanticHashingError.io(path: path, reason: "cannot lock (\(String(cString: strerror(errno))))") }
         defer { flock(descriptor, LOCK_UN) }
         return try body()

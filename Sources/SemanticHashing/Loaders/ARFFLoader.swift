@@ -4,8 +4,8 @@ import Foundation
 /// `@data`, then dense rows (`v1,v2,…`) or sparse rows (`{index value, …}`, 0-based attribute
 /// indices, omitted values are 0); `%` starts a comment; names and values may be quoted.
 ///
-/// Some attributes are labels: those named in a Mulan XML label file (`<label name="…">`), or
-/// the last N. Several binary label attributes make a multi-label dataset (an item belongs to every
+/// Some attributes are labels: those named in a Mulan XML label file (`<label name="…">`, read
+/// strictly by `MulanLabels`), or the last N. Several binary label attributes make a multi-label dataset (an item belongs to every
 /// label whose value is 1); a single nominal label attribute with other values ({sports, news, …})
 /// makes a single-label dataset with those class names. The other attributes are the features;
 /// the reconstruction target is the features themselves.
@@ -14,7 +14,8 @@ import Foundation
 /// (seeded rows of TRAIN held out; default none), `seed` (default 20), `name`, and
 /// `values=stored|tfidf` (default stored): `tfidf` weights the features as `TFIDF` does, with the idf
 /// fitted on every row of TRAIN (validation rows included, as a vectoriser fitted on the training
-/// file would); the target is then the tf-idf too.
+/// file would); the target is then the tf-idf too. Item ids are "FILE:LINE"; values must lie in the
+/// Float32 range.
 ///
 /// ```swift
 /// let data = try ARFFLoader.load(paths: "train.arff,test.arff", options: ["labels": "labels.xml"])
@@ -45,45 +46,28 @@ public enum ARFFLoader {
     }
 
     public static func load(paths: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["labels", "test", "validation", "seed", "name", "values"]
-        if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SemanticHashingError.invalidArgument(name: "arff", reason: "unknown option '\(bad)'; valid: \(known.sorted().joined(separator: ", "))")
-        }
-        let parts = paths.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard let trainPath = parts.first, !trainPath.isEmpty, parts.count <= 2 else {
-            throw SemanticHashingError.invalidArgument(name: "arff", reason: "expected 'arff:TRAIN[,TEST]', got '\(paths)'")
-        }
-        guard let testPath = parts.count == 2 ? parts[1] : options["test"], !testPath.isEmpty else {
-            throw SemanticHashingError.invalidArgument(name: "arff", reason: "no test file: give 'arff:TRAIN,TEST' or the option test=FILE")
-        }
+        let o = try LoaderOptions(options, loader: "arff", known: ["labels", "test", "validation", "seed", "name", "values"])
+        let (trainPath, testPath) = try o.trainTestPaths(paths)
         guard let labelOption = options["labels"] else {
-            throw SemanticHashingError.invalidArgument(name: "arff labels", reason: "say which attributes are labels: labels=FILE.xml (Mulan) or labels=N (the last N)")
+            throw SemanticHashingError.invalidArgument(name: "arff option labels", reason: "say which attributes are labels: labels=FILE.xml (Mulan) or labels=N (the last N)")
         }
-        let seed = try SplitCarving.seed(option: options["seed"], defaultSeed: 20)
         var name = options["name"] ?? ((trainPath as NSString).lastPathComponent as NSString).deletingPathExtension
         if name.isEmpty { name = "arff" }
-        return try load(trainPath: trainPath, testPath: testPath, labels: labelOption, validation: options["validation"],
-                        defaultValidationFraction: 0, seed: seed, name: name, format: "arff",
-                        values: try FeatureValues(option: options["values"], default: .stored, loader: "arff"))
+        return try load(trainPath: trainPath, testPath: testPath, labels: labelOption, options: o,
+                        defaultValidationFraction: 0, name: name, format: "arff",
+                        values: try o.choice("values", ["stored": .stored, "tfidf": .tfidf], default: .stored))
     }
 
     /// What the encoder sees: the stored values, or their tf-idf.
     enum FeatureValues: String {
         case stored, tfidf
-
-        init(option: String?, default fallback: FeatureValues, loader: String) throws {
-            guard let option else { self = fallback; return }
-            guard let v = FeatureValues(rawValue: option) else {
-                throw SemanticHashingError.invalidArgument(name: "\(loader) values", reason: "'\(option)' is not one of stored, tfidf")
-            }
-            self = v
-        }
     }
 
-    /// Shared by `arff:` and `tmc:`.
-    static func load(trainPath: String, testPath: String, labels labelOption: String, validation: String?,
-                     defaultValidationFraction: Double, seed: UInt64, name: String, format: String,
+    /// Shared by `arff:` and `tmc:`; `options` supplies `validation` and `seed`.
+    static func load(trainPath: String, testPath: String, labels labelOption: String, options o: LoaderOptions,
+                     defaultValidationFraction: Double, name: String, format: String,
                      values: FeatureValues) throws -> Dataset {
+        let seed = try o.seed(default: 20)
         let train = try parse(ByteText(path: trainPath))
         let test = try parse(ByteText(path: testPath))
         guard train.attributes.map(\.name) == test.attributes.map(\.name) else {
@@ -93,11 +77,11 @@ public enum ARFFLoader {
         let labelIndices: [Int]
         if let n = Int(labelOption) {
             guard n >= 1, n < attributes.count else {
-                throw SemanticHashingError.invalidArgument(name: "arff labels", reason: "labels=\(n) but \(trainPath) has \(attributes.count) attributes")
+                throw o.invalid("labels", "\(trainPath) has \(attributes.count) attributes, so 1…\(attributes.count - 1) of them can be labels")
             }
             labelIndices = Array((attributes.count - n)..<attributes.count)
         } else {
-            let names = try readMulanLabels(labelOption)
+            let names = try MulanLabels.read(path: labelOption)
             let position = Dictionary(attributes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
             labelIndices = try names.map { label in
                 guard let k = position[label] else {
@@ -107,8 +91,8 @@ public enum ARFFLoader {
             }
         }
         let layout = try Layout(attributes: attributes, labelIndices: labelIndices, path: trainPath)
-        var trainAll = layout.split(train)
-        var testSplit = layout.split(test)
+        var trainAll = layout.split(train, path: trainPath)
+        var testSplit = layout.split(test, path: testPath)
         if values == .tfidf {
             guard case .sparse(let trainCounts) = trainAll.features, case .sparse(let testCounts) = testSplit.features else {
                 preconditionFailure("ARFFLoader: splits are always sparse")
@@ -124,8 +108,7 @@ public enum ARFFLoader {
             trainAll.features = .sparse(TFIDF.weight(trainCounts, idf: idf))
             testSplit.features = .sparse(TFIDF.weight(testCounts, idf: idf))
         }
-        let valCount = try SplitCarving.count(option: validation, name: "\(format) validation", total: trainAll.count,
-                                              defaultFraction: defaultValidationFraction)
+        let valCount = try o.rowCount("validation", total: trainAll.count, defaultFraction: defaultValidationFraction, source: trainPath)
         let (trainSplit, validationSplit) = SplitCarving.validation(from: trainAll, count: valCount, seed: seed)
         let settings: [(key: String, value: String)] = [
             ("format", format), ("relation", train.relation), ("train file", trainPath), ("test file", testPath),
@@ -159,7 +142,7 @@ public enum ARFFLoader {
                 names.append(attribute.name)
             }
             guard !names.isEmpty else {
-                throw SemanticHashingError.invalidArgument(name: "arff labels", reason: "every attribute of \(path) is a label; no features left")
+                throw SemanticHashingError.malformedInput(location: path, reason: "every attribute is a label; no features left")
             }
             featureNames = names
             if labelIndices.count == 1, let a = labelIndices.first, case .nominal(let values, let numbers) = attributes[a].kind,
@@ -181,7 +164,7 @@ public enum ARFFLoader {
             return stored
         }
 
-        func split(_ t: Table) -> DataSplit {
+        func split(_ t: Table, path: String) -> DataSplit {
             var rowStart = [0]
             var columns: [Int32] = []
             var values: [Float] = []
@@ -208,41 +191,12 @@ public enum ARFFLoader {
                 labelOffsets.append(labels.count)
             }
             let features = SparseMatrix(rows: t.count, columns: featureNames.count, rowStart: rowStart, columnIndices: columns, values: values)
+            let file = (path as NSString).lastPathComponent
             return DataSplit(features: .sparse(features),
                              labels: Labels(classCount: classNames.count, isMultiLabel: singleLabelAttribute == nil,
-                                            offsets: labelOffsets, classes: labels))
+                                            offsets: labelOffsets, classes: labels),
+                             ids: t.lineNumbers.map { "\(file):\($0)" })
         }
-    }
-
-    /// The label names of a Mulan XML file: the `name` of every `<label …>` element, in order.
-    static func readMulanLabels(_ path: String) throws -> [String] {
-        let text = String(decoding: try readFile(path), as: UTF8.self)
-        var names: [String] = []
-        var rest = text[...]
-        while let open = rest.range(of: "<label") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.firstIndex(of: ">") else { break }
-            let tag = rest[..<close]
-            if let n = tag.range(of: "name=") {
-                let after = tag[n.upperBound...]
-                if let quote = after.first, quote == "\"" || quote == "'" {
-                    let body = after.dropFirst()
-                    if let end = body.firstIndex(of: quote) {
-                        names.append(String(body[..<end]).replacingOccurrences(of: "&amp;", with: "&")
-                            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-                            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'"))
-                        continue
-                    }
-                }
-            }
-            if tag.first == " " || tag.first == "\t" || tag.first == "\n" {
-                throw SemanticHashingError.malformedInput(location: path, reason: "a <label> element without a quoted name")
-            }
-        }
-        guard !names.isEmpty else {
-            throw SemanticHashingError.malformedInput(location: path, reason: "no <label name=\"…\"> elements")
-        }
-        return names
     }
 
     /// Parses the header and data of one ARFF file.
@@ -308,7 +262,7 @@ public enum ARFFLoader {
             }
             guard !values.isEmpty else { throw text.malformed(line: line, "attribute '\(name)' has no values") }
             let numbers = values.map { Double($0) }
-            let allNumeric = numbers.allSatisfy { $0.map(\.isFinite) ?? false }
+            let allNumeric = numbers.allSatisfy { $0.map(LoaderLimits.fitsFloat) ?? false }
             return Attribute(name: name, kind: .nominal(values: values, numbers: allNumeric ? numbers.compactMap { $0 } : nil))
         }
         throw text.malformed(line: line, "attribute '\(name)' has type '\(type)'; only numeric and nominal attributes are supported")
@@ -351,7 +305,9 @@ public enum ARFFLoader {
                     guard let (v, e) = ByteParse.double(b, tokenStart), e == tokenEnd else {
                         throw text.malformed(line: line, "value '\(token)' of numeric attribute '\(attributes[a].name)' is not a number")
                     }
-                    guard v.isFinite else { throw text.malformed(line: line, "value of attribute '\(attributes[a].name)' is not finite") }
+                    guard LoaderLimits.fitsFloat(v) else {
+                        throw text.malformed(line: line, "attribute '\(attributes[a].name)': \(LoaderLimits.valueProblem(v))")
+                    }
                     return v
                 case .nominal(let values, let numbers):
                     if let k = lookup[a][token] { return Double(k) }

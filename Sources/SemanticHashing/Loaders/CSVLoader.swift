@@ -2,7 +2,9 @@ import Foundation
 
 /// Reads a labelled table from a CSV file: a header row of column names, then one item per row
 /// with numeric feature columns and one label column. Labels that are all non-negative integers
-/// are class ids (names "0", "1", …); otherwise each distinct text is a class (names sorted).
+/// are class ids (through `ClassNumbering`: names "0", "1", … for the usual dense numbering, the
+/// ids themselves for sparse ones); otherwise each distinct text is a class (names sorted).
+/// Item ids are "FILE:LINE"; values must lie in the Float32 range.
 /// Fields may be double-quoted; blank lines are skipped.
 ///
 /// Spec: `csv:FILE` with options `label=NAME` (default: the last column), `sep=,|;|tab`,
@@ -14,17 +16,8 @@ import Foundation
 /// ```
 public enum CSVLoader {
     public static func load(path: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["label", "sep", "test", "validation", "seed", "standardize"]
-        if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SemanticHashingError.invalidArgument(name: "csv", reason: "unknown option '\(bad)'; valid: \(known.sorted().joined(separator: ", "))")
-        }
-        let separator: Character
-        switch options["sep"] {
-        case nil, ","?: separator = ","
-        case ";"?: separator = ";"
-        case "tab"?, "\t"?: separator = "\t"
-        case let s?: throw SemanticHashingError.invalidArgument(name: "csv sep", reason: "'\(s)' is not one of ',', ';', tab")
-        }
+        let o = try LoaderOptions(options, loader: "csv", known: ["label", "sep", "test", "validation", "seed", "standardize"])
+        let separator: Character = try o.choice("sep", [",": ",", ";": ";", "tab": "\t", "\t": "\t"], default: ",")
         let lines = try ByteText(path: path).lines().filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
         guard let headerLine = lines.first else {
             throw SemanticHashingError.malformedInput(location: path, reason: "empty file: expected a header row")
@@ -36,7 +29,7 @@ public enum CSVLoader {
         let labelColumn: Int
         if let name = options["label"] {
             guard let k = header.firstIndex(of: name) else {
-                throw SemanticHashingError.invalidArgument(name: "csv label", reason: "no column '\(name)' in \(path) (columns: \(header.prefix(20).joined(separator: ", ")))")
+                throw o.invalid("label", "no column '\(name)' in \(path) (columns: \(header.prefix(20).joined(separator: ", ")))")
             }
             labelColumn = k
         } else {
@@ -44,6 +37,7 @@ public enum CSVLoader {
         }
         var features: [Float] = []
         var labelTexts: [String] = []
+        var lineNumbers: [Int] = []
         let width = header.count - 1
         for (number, text) in lines.dropFirst() {
             let location = "\(path):\(number)"
@@ -55,37 +49,42 @@ public enum CSVLoader {
                 guard let v = Double(field.trimmingCharacters(in: .whitespaces)) else {
                     throw SemanticHashingError.malformedInput(location: location, reason: "column '\(header[k])': '\(field)' is not a number")
                 }
-                guard v.isFinite else {
-                    throw SemanticHashingError.malformedInput(location: location, reason: "column '\(header[k])': value is NaN or infinite")
+                guard LoaderLimits.fitsFloat(v) else {
+                    throw SemanticHashingError.malformedInput(location: location, reason: "column '\(header[k])': \(LoaderLimits.valueProblem(v))")
                 }
                 features.append(Float(v))
             }
             let label = f[labelColumn].trimmingCharacters(in: .whitespaces)
             guard !label.isEmpty else { throw SemanticHashingError.malformedInput(location: location, reason: "empty label") }
             labelTexts.append(label)
+            lineNumbers.append(number)
         }
         guard !labelTexts.isEmpty else { throw SemanticHashingError.malformedInput(location: path, reason: "no data rows after the header") }
         let n = labelTexts.count
         let labels: Labels
         let classNames: [String]
         let numeric = labelTexts.compactMap { Int($0) }
-        if numeric.count == n, numeric.allSatisfy({ $0 >= 0 && $0 < 1_000_000 }) {
-            let count = (numeric.max() ?? 0) + 1
-            labels = Labels(singleLabel: numeric, classCount: count)
-            classNames = (0..<count).map(String.init)
+        if numeric.count == n, numeric.allSatisfy({ $0 >= 0 }) {
+            let numbering = try ClassNumbering(ids: Set(numeric), base: 0, nameCount: nil, source: "\(path), column '\(header[labelColumn])'")
+            labels = Labels(singleLabel: numeric.map(numbering.index(of:)), classCount: numbering.count)
+            classNames = numbering.names
         } else {
             classNames = Array(Set(labelTexts)).sorted()
+            guard classNames.count <= LoaderLimits.maximumClasses else {
+                throw SemanticHashingError.malformedInput(location: "\(path), column '\(header[labelColumn])'",
+                                                          reason: "\(classNames.count) distinct labels exceed the limit of \(LoaderLimits.maximumClasses) classes")
+            }
             let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-            labels = Labels(singleLabel: labelTexts.map { index[$0] ?? 0 }, classCount: classNames.count)
+            labels = Labels(singleLabel: labelTexts.map { index[$0]! }, classCount: classNames.count)
         }
-        let testCount = try SplitCarving.count(option: options["test"], name: "csv test", total: n, defaultFraction: 0.2)
-        let validationCount = try SplitCarving.count(option: options["validation"], name: "csv validation", total: n - testCount, defaultFraction: 0.1)
+        let testCount = try o.rowCount("test", total: n, defaultFraction: 0.2, source: path)
+        let validationCount = try o.rowCount("validation", total: n - testCount, defaultFraction: 0.1, source: path)
+        let file = (path as NSString).lastPathComponent
         var data = try DenseDatasetBuilder.build(
-            name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension,
-            features: Matrix(rows: n, columns: width, storage: features), labels: labels, classNames: classNames,
-            testCount: testCount, validationCount: validationCount,
-            seed: try SplitCarving.seed(option: options["seed"], defaultSeed: 20),
-            standardize: try NPYLoader.flag(options["standardize"], name: "csv standardize", default: true),
+            name: (file as NSString).deletingPathExtension,
+            features: Matrix(rows: n, columns: width, storage: features), labels: labels, ids: lineNumbers.map { "\(file):\($0)" },
+            classNames: classNames, testCount: testCount, validationCount: validationCount,
+            seed: try o.seed(default: 20), standardize: try o.flag("standardize", default: true),
             settings: [("format", "csv"), ("file", path), ("label column", header[labelColumn]), ("test", "last \(testCount) rows")])
         data.featureNames = header.enumerated().filter { $0.offset != labelColumn }.map(\.element)
         return data

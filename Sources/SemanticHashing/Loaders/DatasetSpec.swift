@@ -28,7 +28,7 @@ public struct DatasetSpec: Sendable, CustomStringConvertible {
             for pair in text[text.index(after: q)...].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
                 guard kv.count == 2, !kv[0].isEmpty else {
-                    throw SemanticHashingError.invalidArgument(name: "--data", reason: "option '\(pair)' in '\(text)' is not key=value")
+                    throw SemanticHashingError.invalidArgument(name: "dataset spec", reason: "option '\(pair)' in '\(text)' is not key=value")
                 }
                 options[kv[0]] = kv[1]
             }
@@ -41,10 +41,10 @@ public struct DatasetSpec: Sendable, CustomStringConvertible {
             argument = ""
         }
         guard Self.kinds.contains(kind) else {
-            throw SemanticHashingError.invalidArgument(name: "--data", reason: "unknown dataset kind '\(kind)' in '\(text)'; valid: \(Self.kinds.joined(separator: ", "))")
+            throw SemanticHashingError.invalidArgument(name: "dataset spec", reason: "unknown dataset kind '\(kind)' in '\(text)'; valid: \(Self.kinds.joined(separator: ", "))")
         }
         if argument.isEmpty && kind != "synthetic" && kind != "fashion-mnist" {  // fashion-mnist: the installed copy
-            throw SemanticHashingError.invalidArgument(name: "--data", reason: "'\(kind)' needs a path, as in '\(kind):PATH'")
+            throw SemanticHashingError.invalidArgument(name: "dataset spec", reason: "'\(kind)' needs a path, as in '\(kind):PATH'")
         }
     }
 

@@ -13,25 +13,27 @@ import Foundation
 public enum DenseDatasetBuilder {
     /// `features`/`labels` hold all items; the last `testCount` are the test split (or pass
     /// `test` separately with `testCount: 0`).
-    public static func build(name: String, features: Matrix, labels: Labels, test: (Matrix, Labels)? = nil,
+    /// `ids`/`testIDs`: the items' ids (see `DataSplit.ids`), if known.
+    public static func build(name: String, features: Matrix, labels: Labels, ids: [String]? = nil,
+                             test: (Matrix, Labels)? = nil, testIDs: [String]? = nil,
                              classNames: [String], testCount: Int, validationCount: Int, seed: UInt64,
                              standardize: Bool, settings: [(key: String, value: String)]) throws -> Dataset {
         let n = features.rows
-        let all = DataSplit(features: .dense(features), labels: labels)
+        let all = DataSplit(features: .dense(features), labels: labels, ids: ids)
         let testSplit: DataSplit
         let pool: DataSplit
         if let (tx, ty) = test {
-            testSplit = DataSplit(features: .dense(tx), labels: ty)
+            testSplit = DataSplit(features: .dense(tx), labels: ty, ids: testIDs)
             pool = all
         } else {
             guard testCount > 0, testCount < n else {
-                throw SemanticHashingError.invalidArgument(name: "\(name) test", reason: "\(testCount) test rows out of \(n) leaves no training or no test items")
+                throw SemanticHashingError.invalidArgument(name: "\(name) test rows", reason: "\(testCount) test rows out of \(n) leaves no training or no test items")
             }
             testSplit = all.gatherRows(Array((n - testCount)..<n))
             pool = all.gatherRows(Array(0..<(n - testCount)))
         }
         guard validationCount < pool.count else {
-            throw SemanticHashingError.invalidArgument(name: "\(name) validation", reason: "\(validationCount) validation rows out of \(pool.count) training rows")
+            throw SemanticHashingError.invalidArgument(name: "\(name) validation rows", reason: "\(validationCount) validation rows out of \(pool.count) training rows")
         }
         var (train, validation) = SplitCarving.validation(from: pool, count: validationCount, seed: seed)
         var test = testSplit
@@ -82,18 +84,19 @@ public enum DenseDatasetBuilder {
         return (mean, scale)
     }
 
-    /// Class labels from numbers: 1-D class ids (non-negative integers) or rows of a 0/1 matrix.
-    static func labels(classIDs: [Double], location: (Int) -> String) throws -> (Labels, Int) {
+    /// Class labels from numbers: 1-D class ids (non-negative integers, through `ClassNumbering`)
+    /// or rows of a 0/1 matrix. Returns the labels and the class names.
+    static func labels(classIDs: [Double], source: String, location: (Int) -> String) throws -> (Labels, [String]) {
         var ids: [Int] = []
         ids.reserveCapacity(classIDs.count)
         for (i, v) in classIDs.enumerated() {
-            guard v.isFinite, v >= 0, v.rounded() == v, v < 1e9 else {
-                throw SemanticHashingError.malformedInput(location: location(i), reason: "label \(v) is not a non-negative integer class id")
+            guard v.isFinite, v >= 0, v.rounded() == v, v <= Double(Int32.max) else {
+                throw SemanticHashingError.malformedInput(location: location(i), reason: "label \(v) is not a non-negative integer class id (up to \(Int32.max))")
             }
             ids.append(Int(v))
         }
-        let classCount = (ids.max() ?? -1) + 1
-        return (Labels(singleLabel: ids, classCount: max(classCount, 1)), max(classCount, 1))
+        let numbering = try ClassNumbering(ids: Set(ids), base: 0, nameCount: nil, source: source)
+        return (Labels(singleLabel: ids.map(numbering.index(of:)), classCount: numbering.count), numbering.names)
     }
 
     static func labels(indicatorRows values: [Double], columns: Int, location: (Int) -> String) throws -> Labels {

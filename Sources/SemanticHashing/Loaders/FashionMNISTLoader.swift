@@ -10,6 +10,7 @@ import Foundation
 /// Spec: `fashion-mnist:DIR`; an empty DIR means `/usr/share/datasets/fashion-mnist` (where the
 /// Debian package `dataset-fashion-mnist` installs it). Options `validation=N|FRACTION` (1000),
 /// `seed` (20), `standardize=false`, `train=N`/`test=N` (use only the first N items, for quick runs).
+/// Item ids are "train-images row N" / "t10k-images row N" (0-based).
 ///
 /// ```swift
 /// let images = try FashionMNISTLoader.load(directory: "/usr/share/datasets/fashion-mnist", options: [:])
@@ -19,31 +20,24 @@ public enum FashionMNISTLoader {
     public static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
     public static func load(directory: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["validation", "seed", "standardize", "train", "test"]
-        if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SemanticHashingError.invalidArgument(name: "fashion-mnist", reason: "unknown option '\(bad)'; valid: \(known.sorted().joined(separator: ", "))")
-        }
+        let o = try LoaderOptions(options, loader: "fashion-mnist", known: ["validation", "seed", "standardize", "train", "test"])
         let dir = directory.isEmpty ? defaultDirectory : directory
-        func limit(_ key: String) throws -> Int? {
-            guard let t = options[key] else { return nil }
-            guard let v = Int(t), v > 0 else { throw SemanticHashingError.invalidArgument(name: "fashion-mnist \(key)", reason: "'\(t)' is not a positive integer") }
-            return v
-        }
+        let trainLimit = try o.positiveInt("train"), testLimit = try o.positiveInt("test")
         var (trainX, trainY) = try readPair(dir, "train")
         var (testX, testY) = try readPair(dir, "t10k")
-        if let n = try limit("train"), n < trainX.rows { trainX = trainX.gatherRows(0..<n); trainY = Array(trainY.prefix(n)) }
-        if let n = try limit("test"), n < testX.rows { testX = testX.gatherRows(0..<n); testY = Array(testY.prefix(n)) }
+        if let n = trainLimit, n < trainX.rows { trainX = trainX.gatherRows(0..<n); trainY = Array(trainY.prefix(n)) }
+        if let n = testLimit, n < testX.rows { testX = testX.gatherRows(0..<n); testY = Array(testY.prefix(n)) }
         guard trainX.columns == testX.columns else {
             throw SemanticHashingError.malformedInput(location: dir, reason: "train images have \(trainX.columns) pixels, test images \(testX.columns)")
         }
-        let validationCount = try SplitCarving.count(option: options["validation"] ?? (trainX.rows > 1000 ? "1000" : "0"),
-                                                     name: "fashion-mnist validation", total: trainX.rows, defaultFraction: 0)
+        let validationCount = options["validation"] == nil ? (trainX.rows > 1000 ? 1000 : 0)
+            : try o.rowCount("validation", total: trainX.rows, defaultFraction: 0, source: dir)
         var data = try DenseDatasetBuilder.build(
             name: "fashion-mnist", features: trainX, labels: Labels(singleLabel: trainY, classCount: 10),
-            test: (testX, Labels(singleLabel: testY, classCount: 10)), classNames: classNames,
-            testCount: 0, validationCount: validationCount,
-            seed: try SplitCarving.seed(option: options["seed"], defaultSeed: 20),
-            standardize: try NPYLoader.flag(options["standardize"], name: "fashion-mnist standardize", default: true),
+            ids: (0..<trainX.rows).map { "train-images row \($0)" },
+            test: (testX, Labels(singleLabel: testY, classCount: 10)), testIDs: (0..<testX.rows).map { "t10k-images row \($0)" },
+            classNames: classNames, testCount: 0, validationCount: validationCount,
+            seed: try o.seed(default: 20), standardize: try o.flag("standardize", default: true),
             settings: [("format", "IDX (Fashion-MNIST)"), ("directory", dir), ("pixels", "scaled to [0, 1]")])
         data.featureNames = (0..<trainX.columns).map { "px\($0 / 28)_\($0 % 28)" }
         return data

@@ -1,9 +1,12 @@
-/// A UTF-8 text file with one labelled document a line: terms separated by blanks, the class label
+import Foundation
+
+/// A text file with one labelled document a line: terms separated by blanks, the class label
 /// as the last token (the Snippets format, also `text:FILE`).
 ///
 /// Rules: blank lines are skipped (so a trailing newline or an empty last line is fine); a line
-/// holding a single token has a label but no terms and is an error, as is a line that is not valid
-/// UTF-8, and a file with no document at all. Errors name `file:line`.
+/// holding a single token has a label but no terms and is an error, as is a file with no document
+/// at all. Each line is decoded by `encoding` (default `auto`: a line that is not valid UTF-8 is
+/// read as Windows-1252 and counted in `fallbackLines`). Errors name `file:line`.
 ///
 /// ```swift
 /// let f = try LabelledLineFile(path: "snippets/train.txt")
@@ -21,13 +24,16 @@ struct LabelledLineFile {
 
     let path: String
     let entries: [Entry]
+    /// Lines that were not valid UTF-8 and were decoded as Windows-1252 (`auto` only).
+    let fallbackLines: Int
 
-    init(path: String) throws {
+    init(path: String, encoding: TextEncoding = .auto) throws {
         self.path = path
         let data = try readFile(path)
         var entries: [Entry] = []
         var lineNumber = 0
         var failure: SemanticHashingError?
+        var fallbackLines = 0
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
             func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
@@ -44,9 +50,26 @@ struct LabelledLineFile {
                 var lo = lineStart
                 while lo < hi && isBlank(bytes[lo]) { lo += 1 }
                 guard lo < hi else { continue }
-                guard String(validating: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self) != nil else {
-                    failure = .malformedInput(location: "\(path):\(lineNumber)", reason: "not valid UTF-8")
+                let decoded: (text: String, fellBack: Bool)
+                do {
+                    decoded = try encoding.decode(UnsafeBufferPointer(rebasing: bytes[lo..<hi]), location: "\(path):\(lineNumber)")
+                } catch {
+                    failure = error as? SemanticHashingError
                     return
+                }
+                if decoded.fellBack { fallbackLines += 1 }
+                if decoded.fellBack || encoding != .utf8 && encoding != .auto {
+                    // Not UTF-8 bytes: split the decoded text instead (blanks are the same ASCII bytes).
+                    var tokens = decoded.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                    guard tokens.count >= 2 else {
+                        failure = .malformedInput(location: "\(path):\(lineNumber)",
+                                                  reason: "only one token ('\(tokens.first ?? "")'): a label with no terms")
+                        return
+                    }
+                    let label = String(tokens.removeLast())
+                    let body = decoded.text[..<decoded.text.range(of: label, options: .backwards)!.lowerBound]
+                    entries.append(Entry(line: lineNumber, text: body.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r")), label: label))
+                    continue
                 }
                 var labelStart = hi
                 while labelStart > lo && !isBlank(bytes[labelStart - 1]) { labelStart -= 1 }
@@ -63,6 +86,7 @@ struct LabelledLineFile {
             }
         }
         if let failure { throw failure }
+        self.fallbackLines = fallbackLines
         guard !entries.isEmpty else {
             throw SemanticHashingError.malformedInput(location: path, reason: "empty file: no labelled lines")
         }

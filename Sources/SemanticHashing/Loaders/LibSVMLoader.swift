@@ -10,18 +10,23 @@ import Foundation
 ///   count = round(exp(v) − 1) (otherwise the target is the features themselves);
 /// - `features=N` the column count (default: the lines of `vocab=FILE` / a `vocab.txt` beside
 ///   TRAIN, else the largest index seen in either file);
-/// - `classes=FILE` class names, one a line (default: a `classes.txt` beside TRAIN, else "0", "1", …);
+/// - `classes=FILE` class names, one a line (default: a `classes.txt` beside TRAIN, else the
+///   class ids through `ClassNumbering`: "0", "1", … for the usual dense numbering, the ids
+///   themselves for sparse ids such as {3, 99999999});
 /// - `validation=N` the last N rows of TRAIN are the validation split (default: the `val`
 ///   entry of a `split.txt` beside TRAIN, else no validation split);
 /// - `labels=0based|1based` how class numbers count (default 0based);
 /// - `name=NAME` the dataset's short name (default: the folder holding TRAIN).
 ///
+/// Item ids are "FILE:LINE". Feature indices are bounded by `LoaderLimits.maximumFeatures`,
+/// values by the Float32 range.
+///
 /// ```swift
 /// let data = try LibSVMLoader.load(paths: "ref/train.svm,ref/test.svm", options: ["values": "log1p"])
 /// ```
 public enum LibSVMLoader {
-    /// The rows of one libsvm file, as read (indices already 0-based, labels not yet checked
-    /// against a class count).
+    /// The rows of one libsvm file, as read (indices already 0-based, labels the class ids as
+    /// written, not yet mapped to class indices).
     struct Rows {
         var rowStart: [Int] = [0]
         var columns: [Int32] = []
@@ -31,35 +36,22 @@ public enum LibSVMLoader {
         /// 1-based line number of every row, so later checks can still name the line.
         var lineNumbers: [Int] = []
         var maxIndex = 0
-        var maxLabel = -1
         var hasMultiLabelRow = false
         var count: Int { rowStart.count - 1 }
+
+        /// The line of the row holding label entry `k`.
+        func line(ofLabel k: Int) -> Int {
+            let row = (labelOffsets.lastIndex { $0 <= k } ?? 0)
+            return row < lineNumbers.count ? lineNumbers[row] : 0
+        }
     }
 
     public static func load(paths: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["test", "values", "features", "classes", "validation", "labels", "name", "vocab"]
-        if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SemanticHashingError.invalidArgument(name: "libsvm", reason: "unknown option '\(bad)'; valid: \(known.sorted().joined(separator: ", "))")
-        }
-        let parts = paths.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard let trainPath = parts.first, !trainPath.isEmpty, parts.count <= 2 else {
-            throw SemanticHashingError.invalidArgument(name: "libsvm", reason: "expected 'libsvm:TRAIN[,TEST]', got '\(paths)'")
-        }
-        guard let testPath = parts.count == 2 ? parts[1] : options["test"], !testPath.isEmpty else {
-            throw SemanticHashingError.invalidArgument(name: "libsvm", reason: "no test file: give 'libsvm:TRAIN,TEST' or the option test=FILE")
-        }
-        let logValues: Bool
-        switch options["values"] {
-        case nil, "raw"?, "plain"?: logValues = false
-        case "log1p"?: logValues = true
-        case let v?: throw SemanticHashingError.invalidArgument(name: "libsvm values", reason: "'\(v)' is not one of log1p, raw")
-        }
-        let oneBased: Bool
-        switch options["labels"] {
-        case nil, "0based"?: oneBased = false
-        case "1based"?: oneBased = true
-        case let v?: throw SemanticHashingError.invalidArgument(name: "libsvm labels", reason: "'\(v)' is not one of 0based, 1based")
-        }
+        let o = try LoaderOptions(options, loader: "libsvm",
+                                  known: ["test", "values", "features", "classes", "validation", "labels", "name", "vocab"])
+        let (trainPath, testPath) = try o.trainTestPaths(paths)
+        let logValues = try o.choice("values", ["raw": false, "plain": false, "log1p": true], default: false)
+        let base = try o.classBase() ?? 0
         let directory = (trainPath as NSString).deletingLastPathComponent
         func beside(_ name: String) -> String? {
             let p = (directory.isEmpty ? name : directory + "/" + name)
@@ -68,68 +60,68 @@ public enum LibSVMLoader {
 
         let vocabPath = options["vocab"] ?? beside("vocab.txt")
         let featureNames = try vocabPath.map { try readNameList($0) }
-        var featureCount = try options["features"].map { try positiveInt($0, name: "libsvm features") } ?? featureNames?.count
+        var featureCount = try o.positiveInt("features", maximum: LoaderLimits.maximumFeatures) ?? featureNames?.count
         if let names = featureNames, let n = featureCount, names.count != n {
-            throw SemanticHashingError.invalidArgument(name: "libsvm features", reason: "features=\(n) but \(vocabPath ?? "vocabulary") lists \(names.count) names")
+            throw o.invalid("features", "\(vocabPath ?? "the vocabulary") lists \(names.count) names")
+        }
+        if let names = featureNames, names.count > LoaderLimits.maximumFeatures, let p = vocabPath {
+            throw SemanticHashingError.malformedInput(location: p, reason: "\(names.count) feature names exceed the limit of \(LoaderLimits.maximumFeatures)")
         }
         let classesPath = options["classes"] ?? beside("classes.txt")
         let classNamesFromFile = try classesPath.map { try readNameList($0) }
 
-        let train = try parse(ByteText(path: trainPath), featureCount: featureCount, oneBasedLabels: oneBased, logValues: logValues)
-        let test = try parse(ByteText(path: testPath), featureCount: featureCount, oneBasedLabels: oneBased, logValues: logValues)
+        var train = try parse(ByteText(path: trainPath), featureCount: featureCount, base: base, logValues: logValues)
+        var test = try parse(ByteText(path: testPath), featureCount: featureCount, base: base, logValues: logValues)
         if featureCount == nil { featureCount = max(train.maxIndex, test.maxIndex) }
         let columns = featureCount ?? 0
 
-        let classCount: Int
         if let names = classNamesFromFile {
-            classCount = names.count
-            for (rows, path) in [(train, trainPath), (test, testPath)] where rows.maxLabel >= classCount {
-                let k = rows.labels.firstIndex { Int($0) >= classCount } ?? 0
-                let row = rows.labelOffsets.lastIndex { $0 <= k } ?? 0
-                let line = row < rows.lineNumbers.count ? rows.lineNumbers[row] : 0
-                throw SemanticHashingError.malformedInput(location: "\(path):\(line)", reason: "class \(rows.labels[k]) is not among the \(classCount) classes of \(classesPath ?? "")")
+            for (rows, path) in [(train, trainPath), (test, testPath)] {
+                if let k = rows.labels.firstIndex(where: { Int($0) - base >= names.count }) {
+                    throw SemanticHashingError.malformedInput(location: "\(path):\(rows.line(ofLabel: k))",
+                                                              reason: "class \(rows.labels[k]) is not among the \(names.count) classes of \(classesPath ?? "")")
+                }
             }
-        } else {
-            classCount = max(train.maxLabel, test.maxLabel) + 1
         }
-        guard classCount > 0 else {
+        guard !train.labels.isEmpty || !test.labels.isEmpty else {
             throw SemanticHashingError.malformedInput(location: trainPath, reason: "no item has a label")
         }
-        let classNames = classNamesFromFile ?? (0..<classCount).map(String.init)
+        let numbering = try ClassNumbering(ids: Set(train.labels.map(Int.init)).union(test.labels.map(Int.init)), base: base,
+                                           nameCount: classNamesFromFile?.count, source: "\(trainPath), \(testPath)")
+        train.labels = train.labels.map { Int32(numbering.index(of: Int($0))) }
+        test.labels = test.labels.map { Int32(numbering.index(of: Int($0))) }
+        let classNames = classNamesFromFile ?? numbering.names
+        let classCount = classNames.count
         let multi = train.hasMultiLabelRow || test.hasMultiLabelRow
 
         let validationCount: Int
-        if let v = options["validation"] {
-            guard let n = Int(v), n >= 0 else {
-                throw SemanticHashingError.invalidArgument(name: "libsvm validation", reason: "'\(v)' is not a non-negative integer")
-            }
+        if let n = try o.nonNegativeInt("validation") {
+            guard n < train.count else { throw o.invalid("validation", "\(trainPath) has only \(train.count) rows") }
             validationCount = n
         } else if let splitPath = beside("split.txt") {
             validationCount = try readSplitFile(splitPath, rows: train.count)
+            guard validationCount < train.count else {
+                throw SemanticHashingError.malformedInput(location: splitPath, reason: "\(validationCount) validation rows but \(trainPath) has only \(train.count) rows")
+            }
         } else {
             validationCount = 0
         }
-        guard validationCount < train.count else {
-            throw SemanticHashingError.invalidArgument(name: "libsvm validation", reason: "\(validationCount) validation rows but \(trainPath) has only \(train.count) rows")
-        }
 
-        var trainAll = makeSplit(train, columns: columns, classCount: classCount, multi: multi, logValues: logValues)
-        var testSplit = makeSplit(test, columns: columns, classCount: classCount, multi: multi, logValues: logValues)
+        var trainAll = makeSplit(train, columns: columns, classCount: classCount, multi: multi, logValues: logValues, path: trainPath)
+        var testSplit = makeSplit(test, columns: columns, classCount: classCount, multi: multi, logValues: logValues, path: testPath)
         if let names = featureNames {
             // With a vocabulary, show an item as its strongest terms (the file has no raw text).
             trainAll.texts = termTexts(train, names: names)
             testSplit.texts = termTexts(test, names: names)
         }
-        let cut = train.count - validationCount
-        let trainSplit = validationCount == 0 ? trainAll : trainAll.gatherRows(Array(0..<cut))
-        let validation = validationCount == 0 ? nil : trainAll.gatherRows(Array(cut..<train.count))
+        let (trainSplit, validation) = SplitCarving.lastRows(of: trainAll, count: validationCount)
 
         var name = options["name"] ?? (directory as NSString).lastPathComponent
         if name.isEmpty || name == "." { name = "libsvm" }
         var settings: [(key: String, value: String)] = [
             ("format", "libsvm"), ("train file", trainPath), ("test file", testPath),
             ("values", logValues ? "log(1 + count); target = round(exp(v) - 1)" : "as stored; target = features"),
-            ("class numbers", oneBased ? "1-based" : "0-based"),
+            ("class numbers", classNamesFromFile != nil ? "\(base)-based, named by \(classesPath ?? "")" : numbering.summary),
             ("validation", validationCount == 0 ? "none" : "last \(validationCount) rows of the train file"),
         ]
         if let p = classesPath { settings.append(("class names", p)) }
@@ -148,7 +140,7 @@ public enum LibSVMLoader {
     }
 
     /// Builds a split: features as Float, the count target for log1p files, labels.
-    static func makeSplit(_ r: Rows, columns: Int, classCount: Int, multi: Bool, logValues: Bool) -> DataSplit {
+    static func makeSplit(_ r: Rows, columns: Int, classCount: Int, multi: Bool, logValues: Bool, path: String) -> DataSplit {
         let features = SparseMatrix(rows: r.count, columns: columns, rowStart: r.rowStart, columnIndices: r.columns,
                                     values: r.values.map { Float($0) })
         var target: FeatureMatrix?
@@ -157,11 +149,13 @@ public enum LibSVMLoader {
                                           values: r.values.map { Float((Foundation.exp($0) - 1).rounded()) }))
         }
         let labels = Labels(classCount: classCount, isMultiLabel: multi, offsets: r.labelOffsets, classes: r.labels)
-        return DataSplit(features: .sparse(features), reconstructionTarget: target, labels: labels)
+        let file = (path as NSString).lastPathComponent
+        return DataSplit(features: .sparse(features), reconstructionTarget: target, labels: labels,
+                         ids: r.lineNumbers.map { "\(file):\($0)" })
     }
 
     /// Reads the rows of one file. `featureCount` (when known) bounds the indices.
-    static func parse(_ text: ByteText, featureCount: Int?, oneBasedLabels: Bool, logValues: Bool) throws -> Rows {
+    static func parse(_ text: ByteText, featureCount: Int?, base: Int, logValues: Bool) throws -> Rows {
         var r = Rows()
         try text.bytes.withUnsafeBufferPointer { b in
             let n = text.count
@@ -190,12 +184,12 @@ public enum LibSVMLoader {
                         guard let (v, e) = ByteParse.signedInt(b, i) else {
                             throw text.malformed(line: line, "label '\(ByteParse.token(b, i))' is not an integer class number")
                         }
-                        let label = oneBasedLabels ? v - 1 : v
-                        guard label >= 0, label < Int(Int32.max) else {
-                            throw text.malformed(line: line, "class number \(v) is out of range (\(oneBasedLabels ? "1-based" : "0-based") class numbers)")
+                        // Stored as written; `ClassNumbering` maps the ids seen to class indices.
+                        let label = v
+                        guard label >= base, label <= Int(Int32.max) else {
+                            throw text.malformed(line: line, "class number \(v) is out of range (\(base)-based class numbers up to \(Int32.max))")
                         }
                         r.labels.append(Int32(label))
-                        r.maxLabel = max(r.maxLabel, label)
                         labelCount += 1
                         i = e
                         if b[i] == ByteParse.comma { i += 1; continue }
@@ -228,15 +222,19 @@ public enum LibSVMLoader {
                     if let limit = featureCount, index > limit {
                         throw text.malformed(line: line, "feature index \(index) is beyond the \(limit) features")
                     }
-                    guard index <= Int(Int32.max) else {
-                        throw text.malformed(line: line, "feature index \(index) is too large")
+                    guard index <= LoaderLimits.maximumFeatures else {
+                        throw text.malformed(line: line, "feature index \(index) is beyond the limit of \(LoaderLimits.maximumFeatures) features")
                     }
                     guard let (value, e2) = ByteParse.double(b, e1 + 1),
                           ByteParse.isBlank(b[e2]) || ByteParse.isLineEnd(b[e2]) || b[e2] == ByteParse.hash else {
                         throw text.malformed(line: line, "value '\(ByteParse.token(b, e1 + 1))' of feature \(index) is not a number")
                     }
-                    guard value.isFinite else {
-                        throw text.malformed(line: line, "value of feature \(index) is not finite")
+                    guard LoaderLimits.fitsFloat(value) else {
+                        throw text.malformed(line: line, "feature \(index): \(LoaderLimits.valueProblem(value))")
+                    }
+                    // The count target round(exp(v) − 1) must be a finite Float too (v ≤ ~88.7).
+                    if logValues && !LoaderLimits.fitsFloat(Foundation.exp(value) - 1) {
+                        throw text.malformed(line: line, "value \(value) of feature \(index) is too large for log(1 + count): exp(v) − 1 is beyond the Float32 range")
                     }
                     if logValues && value < 0 {
                         throw text.malformed(line: line, "value \(value) of feature \(index) is negative, impossible for log(1 + count)")

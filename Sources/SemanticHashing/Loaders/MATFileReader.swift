@@ -77,7 +77,8 @@ public enum MATFileReader {
             let end = tag.dataStart + tag.size
             guard end <= bytes.count else { throw top.error(offset, "element of \(tag.size) bytes runs past the end of the file (truncated?)") }
             if tag.type == miCOMPRESSED {
-                let inner = try Zlib.inflate(Swift.Array(bytes[tag.dataStart..<end]), format: .zlib, location: top.location(offset))
+                let inner = try Zlib.inflate(Swift.Array(bytes[tag.dataStart..<end]), format: .zlib, location: top.location(offset),
+                                             limit: LoaderLimits.maximumInflatedBytes)
                 let cursor = Cursor(bytes: inner, bigEndian: bigEndian,
                                     location: { "\(path), offset \(offset) (compressed element), inner offset \($0)" })
                 var innerOffset = 0
@@ -221,6 +222,11 @@ public enum MATFileReader {
             throw c.error(dimsTag.tagOffset, "variable '\(name)' has \(dims.count) dimensions; only 2-D arrays are supported")
         }
         let rows = dims[0], columns = dims[1]
+        // A sparse matrix's shape is not backed by stored bytes (nor is a dense one with a zero
+        // side), and the readers allocate per row and per column: bound both before that.
+        guard rows <= LoaderLimits.maximumDimension, columns <= LoaderLimits.maximumDimension else {
+            throw c.error(dimsTag.tagOffset, "variable '\(name)' is \(rows)×\(columns); each side may be at most \(LoaderLimits.maximumDimension)")
+        }
         if arrayClass == mxSPARSE {
             let irTag = try c.next(after: nameTag, limit: limit)
             let jcTag = try c.next(after: irTag, limit: limit)
@@ -261,7 +267,9 @@ public enum MATFileReader {
                     }
                 }
             }
-            guard values.allSatisfy({ $0.isFinite }) else { throw c.error(t.tagOffset, "sparse '\(name)' holds NaN or infinite values") }
+            if let bad = values.firstIndex(where: { !LoaderLimits.fitsFloat($0) }) {
+                throw c.error(t.tagOffset, "sparse '\(name)', stored value \(bad): \(LoaderLimits.valueProblem(values[bad]))")
+            }
             return (name, .sparse(SparseColumns(rows: rows, columns: columns, rowIndices: rowIndices, columnStarts: jc, values: values)))
         }
         // The real part; for complex arrays (flag 0x0800) the imaginary part follows and is ignored.
@@ -271,7 +279,9 @@ public enum MATFileReader {
         guard !overflow, values.count == cells else {
             throw c.error(realTag.tagOffset, "'\(name)' is \(rows)×\(columns) but stores \(values.count) values")
         }
-        guard values.allSatisfy({ $0.isFinite }) else { throw c.error(realTag.tagOffset, "'\(name)' holds NaN or infinite values") }
+        if let bad = values.firstIndex(where: { !LoaderLimits.fitsFloat($0) }) {
+            throw c.error(realTag.tagOffset, "'\(name)', element \(bad) (row \(bad % max(rows, 1)), column \(bad / max(rows, 1))): \(LoaderLimits.valueProblem(values[bad]))")
+        }
         return (name, .dense(rows: rows, columns: columns, columnMajor: values))
     }
 }

@@ -9,16 +9,16 @@ import Foundation
 /// Spec: `mat:FILE` with options `labels=0based|1based` (class numbers; default: 1-based when
 /// no class number is 0, as MATLAB writes them), `classes=FILE` (names, one a line),
 /// `validation=N|FRACTION` and `seed` (only used when the file has no `cv`; default 10 %, 20).
+/// Class numbers go through `ClassNumbering` (a class number of 2e9 is one class, not 2·10⁹).
+/// Item ids are "FILE PART row N" (0-based row of the variable, before dropping empty rows).
 ///
 /// ```swift
 /// let ng20 = try MATLoader.load(path: "ng20.tfidf.mat", options: [:])
 /// ```
 public enum MATLoader {
     public static func load(path: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["labels", "classes", "validation", "seed"]
-        if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SemanticHashingError.invalidArgument(name: "mat", reason: "unknown option '\(bad)'; valid: \(known.sorted().joined(separator: ", "))")
-        }
+        let o = try LoaderOptions(options, loader: "mat", known: ["labels", "classes", "validation", "seed"])
+        let explicitBase = try o.classBase()
         let vars = try MATFileReader.read(path: path)
         func need(_ name: String) throws -> MATFileReader.Array {
             guard let v = vars[name] else {
@@ -48,49 +48,59 @@ public enum MATLoader {
         }
         var labelSets: [[[Int]]] = []
         var classCount = 0
+        var classNames: [String]
+        let namesFromFile = try options["classes"].map { try LibSVMLoader.readNameList($0) }
+        var numberingNote = "indicator rows"
         if isNumbers {
             let all = parts.flatMap { if case .numbers(let v) = $0.labels { return v }; return [] }
-            let oneBased: Bool
-            switch options["labels"] {
-            case nil: oneBased = !all.contains(0)
-            case "0based"?: oneBased = false
-            case "1based"?: oneBased = true
-            case let v?: throw SemanticHashingError.invalidArgument(name: "mat labels", reason: "'\(v)' is not one of 0based, 1based")
-            }
+            let base = explicitBase ?? (all.contains(0) ? 0 : 1)
+            var ids: [[Int]] = []
             for p in parts {
                 guard case .numbers(let v) = p.labels else { continue }
-                var sets: [[Int]] = []
+                var column: [Int] = []
+                column.reserveCapacity(v.count)
                 for (i, x) in v.enumerated() {
-                    let c = oneBased ? x - 1 : x
-                    guard x.rounded() == x, c >= 0, c < Double(Int32.max) else {
-                        throw SemanticHashingError.malformedInput(location: "\(path), variable gnd_\(p.name)", reason: "item \(i): \(x) is not a \(oneBased ? "1" : "0")-based class number")
+                    guard x.rounded() == x, x >= Double(base), x <= Double(Int32.max) else {
+                        throw SemanticHashingError.malformedInput(location: "\(path), variable gnd_\(p.name)", reason: "item \(i): \(x) is not a \(base)-based class number")
                     }
-                    sets.append([Int(c)])
-                    classCount = max(classCount, Int(c) + 1)
+                    column.append(Int(x))
                 }
-                labelSets.append(sets)
+                ids.append(column)
             }
+            let numbering = try ClassNumbering(ids: Set(ids.joined()), base: base, nameCount: namesFromFile?.count,
+                                               source: "\(path), variables gnd_*")
+            labelSets = ids.map { column in column.map { [numbering.index(of: $0)] } }
+            classCount = numbering.count
+            classNames = numbering.names
+            numberingNote = "class-number columns: " + numbering.summary
         } else {
             for p in parts {
                 guard case .indicator(let sets, let width) = p.labels else { continue }
                 labelSets.append(sets)
                 classCount = max(classCount, width)
             }
+            guard classCount <= LoaderLimits.maximumClasses else {
+                throw SemanticHashingError.malformedInput(location: "\(path), variables gnd_*", reason: "\(classCount) label columns exceed the limit of \(LoaderLimits.maximumClasses) classes")
+            }
+            classNames = (0..<classCount).map(String.init)
         }
         let multi = labelSets.contains { $0.contains { $0.count > 1 } }
-        var classNames = (0..<classCount).map(String.init)
-        if let file = options["classes"] {
-            classNames = try LibSVMLoader.readNameList(file)
-            guard classNames.count >= classCount else {
-                throw SemanticHashingError.malformedInput(location: file, reason: "\(classNames.count) names but the labels use \(classCount) classes")
+        if let names = namesFromFile, let file = options["classes"] {
+            guard names.count >= classCount else {
+                throw SemanticHashingError.malformedInput(location: file, reason: "\(names.count) names but the labels use \(classCount) classes")
             }
-            classCount = classNames.count
+            classNames = names
+            classCount = names.count
         }
         var splits: [DataSplit] = []
         for (p, sets) in zip(parts, labelSets) {
-            let labels = multi ? Labels(multiLabel: sets, classCount: classCount)
-                               : Labels(classCount: classCount, isMultiLabel: false, offsets: Array(0...sets.count), classes: sets.map { Int32($0.first ?? 0) })
-            splits.append(DataSplit(features: p.features, labels: labels))
+            // An all-zero indicator row is an unlabelled item, not class 0.
+            var offsets = [0]
+            offsets.reserveCapacity(sets.count + 1)
+            for set in sets { offsets.append(offsets[offsets.count - 1] + set.count) }
+            let labels = Labels(classCount: classCount, isMultiLabel: multi, offsets: offsets, classes: sets.joined().map { Int32($0) })
+            let file = (path as NSString).lastPathComponent
+            splits.append(DataSplit(features: p.features, labels: labels, ids: (0..<sets.count).map { "\(file) \(p.name) row \($0)" }))
         }
         // The reference drops training items without any non-zero feature.
         let train = splits[0]
@@ -100,8 +110,8 @@ public enum MATLoader {
         var validation: DataSplit? = splits.count > 2 ? splits[2] : nil
         var validationNote = "cv variable (\(validation?.count ?? 0) items)"
         if validation == nil {
-            let seed = try SplitCarving.seed(option: options["seed"], defaultSeed: 20)
-            let n = try SplitCarving.count(option: options["validation"], name: "mat validation", total: trainSplit.count, defaultFraction: 0.1)
+            let seed = try o.seed(default: 20)
+            let n = try o.rowCount("validation", total: trainSplit.count, defaultFraction: 0.1, source: path)
             (trainSplit, validation) = SplitCarving.validation(from: trainSplit, count: n, seed: seed)
             validationNote = n == 0 ? "none" : "\(n) seeded training items (seed \(seed)); the file has no cv"
         }
@@ -112,7 +122,7 @@ public enum MATLoader {
         }
         let settings: [(key: String, value: String)] = [
             ("format", "MAT-file v5 (VDSH layout)"), ("file", path),
-            ("labels", isNumbers ? "class-number columns" : "indicator rows"),
+            ("labels", numberingNote),
             ("validation", validationNote),
             ("dropped all-zero train rows", "\(dropped)"),
             ("values", "as stored; target = features"),

@@ -7,7 +7,8 @@ import Foundation
 /// Spec: `npy:FEATURES,LABELS` with options `test=N|FRACTION` (the last rows are the test split;
 /// default 20 %), `validation=N|FRACTION` (seeded, from the rest; default 10 %), `seed` (20),
 /// `standardize=false` (default true: z-score with training statistics), `classes=FILE`.
-/// Features are dense, so the reconstruction is Gaussian.
+/// Features are dense, so the reconstruction is Gaussian. Item ids are "FILE row N" (0-based);
+/// values must lie in the Float32 range.
 ///
 /// ```swift
 /// let data = try NPYLoader.load(paths: "x.npy,y.npy", options: ["test": "1000"])
@@ -20,13 +21,10 @@ public enum NPYLoader {
     }
 
     public static func load(paths: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["test", "validation", "seed", "standardize", "classes"]
-        if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SemanticHashingError.invalidArgument(name: "npy", reason: "unknown option '\(bad)'; valid: \(known.sorted().joined(separator: ", "))")
-        }
+        let o = try LoaderOptions(options, loader: "npy", known: ["test", "validation", "seed", "standardize", "classes"])
         let parts = paths.split(separator: ",").map(String.init)
         guard parts.count == 2 else {
-            throw SemanticHashingError.invalidArgument(name: "npy", reason: "expected 'npy:FEATURES,LABELS', got '\(paths)'")
+            throw SemanticHashingError.invalidArgument(name: "npy spec", reason: "expected 'npy:FEATURES,LABELS', got '\(paths)'")
         }
         let x = try read(path: parts[0])
         let y = try read(path: parts[1])
@@ -34,48 +32,49 @@ public enum NPYLoader {
             throw SemanticHashingError.malformedInput(location: parts[0], reason: "features must be 2-D, shape is \(x.shape)")
         }
         let n = x.shape[0], d = x.shape[1]
+        // A zero-width array stores no bytes, so nothing in the file backs its row count.
+        guard d > 0, n > 0 else {
+            throw SemanticHashingError.malformedInput(location: parts[0], reason: "features of shape \(x.shape) hold no values")
+        }
+        guard d <= LoaderLimits.maximumFeatures else {
+            throw SemanticHashingError.malformedInput(location: parts[0], reason: "\(d) feature columns exceed the limit of \(LoaderLimits.maximumFeatures)")
+        }
         guard y.shape.first == n, y.shape.count <= 2 else {
             throw SemanticHashingError.malformedInput(location: parts[1], reason: "labels of shape \(y.shape) do not match \(n) feature rows")
         }
-        for (k, v) in x.values.enumerated() where !v.isFinite {
-            throw SemanticHashingError.malformedInput(location: "\(parts[0]), element \(k) (row \(k / max(d, 1)))", reason: "value is NaN or infinite")
+        for (k, v) in x.values.enumerated() where !LoaderLimits.fitsFloat(v) {
+            throw SemanticHashingError.malformedInput(location: "\(parts[0]), element \(k) (row \(k / d))", reason: LoaderLimits.valueProblem(v))
         }
         let location = { (i: Int) in "\(parts[1]), row \(i)" }
         let labels: Labels
-        let classCount: Int
+        var classNames: [String]
         if y.shape.count == 1 {
-            (labels, classCount) = try DenseDatasetBuilder.labels(classIDs: y.values, location: location)
+            (labels, classNames) = try DenseDatasetBuilder.labels(classIDs: y.values, source: parts[1], location: location)
         } else {
-            labels = try DenseDatasetBuilder.labels(indicatorRows: y.values, columns: y.shape[1], location: location)
-            classCount = y.shape[1]
+            let width = y.shape[1]
+            guard width > 0, width <= LoaderLimits.maximumClasses else {
+                throw SemanticHashingError.malformedInput(location: parts[1], reason: "\(width) label columns (expected 1…\(LoaderLimits.maximumClasses))")
+            }
+            labels = try DenseDatasetBuilder.labels(indicatorRows: y.values, columns: width, location: location)
+            classNames = (0..<width).map(String.init)
         }
-        var classNames = (0..<classCount).map(String.init)
         if let file = options["classes"] {
             let names = try LibSVMLoader.readNameList(file)
-            guard names.count == classCount else {
-                throw SemanticHashingError.malformedInput(location: file, reason: "\(names.count) names for \(classCount) classes")
+            guard names.count == classNames.count else {
+                throw SemanticHashingError.malformedInput(location: file, reason: "\(names.count) names for \(classNames.count) classes")
             }
             classNames = names
         }
         let features = Matrix(rows: n, columns: d, storage: x.values.map { Float($0) })
-        let testCount = try SplitCarving.count(option: options["test"], name: "npy test", total: n, defaultFraction: 0.2)
-        let validationCount = try SplitCarving.count(option: options["validation"], name: "npy validation", total: n - testCount, defaultFraction: 0.1)
-        let name = ((parts[0] as NSString).lastPathComponent as NSString).deletingPathExtension
+        let testCount = try o.rowCount("test", total: n, defaultFraction: 0.2, source: parts[0])
+        let validationCount = try o.rowCount("validation", total: n - testCount, defaultFraction: 0.1, source: parts[0])
+        let file = (parts[0] as NSString).lastPathComponent
+        let name = (file as NSString).deletingPathExtension
         return try DenseDatasetBuilder.build(
-            name: name.isEmpty ? "npy" : name, features: features, labels: labels, classNames: classNames,
-            testCount: testCount, validationCount: validationCount,
-            seed: try SplitCarving.seed(option: options["seed"], defaultSeed: 20),
-            standardize: try flag(options["standardize"], name: "npy standardize", default: true),
+            name: name.isEmpty ? "npy" : name, features: features, labels: labels, ids: (0..<n).map { "\(file) row \($0)" },
+            classNames: classNames, testCount: testCount, validationCount: validationCount,
+            seed: try o.seed(default: 20), standardize: try o.flag("standardize", default: true),
             settings: [("format", "npy"), ("features file", parts[0]), ("labels file", parts[1]), ("test", "last \(testCount) rows")])
-    }
-
-    static func flag(_ text: String?, name: String, default value: Bool) throws -> Bool {
-        guard let t = text else { return value }
-        switch t.lowercased() {
-        case "true", "yes", "1": return true
-        case "false", "no", "0": return false
-        default: throw SemanticHashingError.invalidArgument(name: name, reason: "'\(t)' is not true or false")
-        }
     }
 
     /// Reads one `.npy` file.

@@ -16,7 +16,8 @@ import Foundation
 /// default 20) becomes the validation part; all-zero rows of the train part are dropped (design.md, Datasets).
 /// The reconstruction target is the tf-idf itself (the loss normalises each row).
 ///
-/// Options: `seed`, `features=N`.
+/// Options: `seed`, `features=N`. Item ids are the paths below DIR
+/// ("20news-bydate-train/sci.space/61234").
 ///
 /// ```swift
 /// let data = try NewsgroupsLoader.load(directory: "datasets/20news-bydate", options: [:])
@@ -62,14 +63,15 @@ public enum NewsgroupsLoader {
             let groupDir = (dir as NSString).appendingPathComponent(g)
             for name in try CorpusFolder.files(in: groupDir) {
                 let path = (groupDir as NSString).appendingPathComponent(name)
-                out.append(post(try readFile(path), label: classIndex?[g] ?? k))
+                out.append(post(try readFile(path), label: classIndex?[g] ?? k,
+                                id: "\((dir as NSString).lastPathComponent)/\(g)/\(name)"))
             }
         }
         return out
     }
 
     /// The body (after the header block) as latin-1 text, with a display line of subject and body.
-    static func post(_ data: Data, label: Int) -> LabelledDocument {
+    static func post(_ data: Data, label: Int, id: String = "") -> LabelledDocument {
         let bytes = [UInt8](data)
         var bodyStart = bytes.count
         var lineStart = 0
@@ -87,7 +89,7 @@ public enum NewsgroupsLoader {
             break
         }
         let display = TextDatasetBuilder.displayText(subject.isEmpty ? body : subject + " — " + body)
-        return LabelledDocument(text: body, label: label, display: display)
+        return LabelledDocument(text: body, label: label, display: display, id: id)
     }
 
     /// Python's `str.isspace` for a latin-1 character: the reference ends the header at the first line

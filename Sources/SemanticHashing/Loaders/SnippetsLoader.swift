@@ -12,7 +12,8 @@ import Foundation
 ///   features = log(1 + tf), reconstruction target = tf.
 ///
 /// Options: `seed`, `lemmatizer=wordnet|porter2|none` (WordNet falls back to Porter2 when not
-/// installed), `features=N`, `ngrams=1..3`.
+/// installed), `features=N`, `ngrams=1..3`, `encoding` (`TextEncoding`, default auto). Item ids
+/// are "train.txt:LINE" / "test.txt:LINE".
 ///
 /// ```swift
 /// let data = try SnippetsLoader.load(directory: "datasets/snippets", options: [:])
@@ -27,20 +28,22 @@ public enum SnippetsLoader {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw SemanticHashingError.missingInput(path: directory, reason: "no such directory (expected train.txt and test.txt in it)")
         }
-        let trainFile = try LabelledLineFile(path: (directory as NSString).appendingPathComponent("train.txt"))
-        let testFile = try LabelledLineFile(path: (directory as NSString).appendingPathComponent("test.txt"))
+        let trainFile = try LabelledLineFile(path: (directory as NSString).appendingPathComponent("train.txt"), encoding: opts.encoding)
+        let testFile = try LabelledLineFile(path: (directory as NSString).appendingPathComponent("test.txt"), encoding: opts.encoding)
 
         let classNames = Set(trainFile.entries.map(\.label)).sorted()
         let classIndex = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
         var documents = trainFile.entries.map {
-            LabelledDocument(text: $0.text, label: classIndex[$0.label]!, display: TextDatasetBuilder.displayText($0.text))
+            LabelledDocument(text: $0.text, label: classIndex[$0.label]!, display: TextDatasetBuilder.displayText($0.text),
+                             id: "train.txt:\($0.line)")
         }
         for e in testFile.entries {
             guard let label = classIndex[e.label] else {
                 throw SemanticHashingError.malformedInput(location: "\(testFile.path):\(e.line)",
                                                           reason: "label '\(e.label)' does not occur in \(trainFile.path)")
             }
-            documents.append(LabelledDocument(text: e.text, label: label, display: TextDatasetBuilder.displayText(e.text)))
+            documents.append(LabelledDocument(text: e.text, label: label, display: TextDatasetBuilder.displayText(e.text),
+                                              id: "test.txt:\(e.line)"))
         }
         let partition = SeededPartition(count: trainFile.entries.count, seed: opts.seed)
         let testRows = Array(trainFile.entries.count..<documents.count)
@@ -49,6 +52,9 @@ public enum SnippetsLoader {
             train: partition.train, validation: partition.validation, test: testRows, classNames: classNames,
             settings: settings,
             loaderSettings: [("split", "train.txt shuffled with seed \(opts.seed): last 10 % is validation"),
-                             ("seed", "\(opts.seed)")])
+                             ("seed", "\(opts.seed)"), ("encoding", opts.encoding.rawValue)],
+            notes: [trainFile, testFile].filter { $0.fallbackLines > 0 }.map {
+                "\($0.fallbackLines) of \($0.entries.count) lines of \($0.path) were not valid UTF-8 and were read as Windows-1252"
+            })
     }
 }

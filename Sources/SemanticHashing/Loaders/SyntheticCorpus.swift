@@ -14,7 +14,9 @@ import Foundation
 /// `val` (validation items, 10 % of docs), `test` (1000), `vocab` (2000), `classes` (8),
 /// `length` (40), `difficulty` (0.5), `multilabel` (false), `seed` (1).
 /// Features = log(1 + count) (sparse), reconstruction target = counts, texts = the document's
-/// first 12 words, class names "topic-0"…, feature names = the words.
+/// first 12 words, ids "train row N" / "val row N" / "test row N", class names "topic-0"…,
+/// feature names = the words. Sizes are bounded (docs, val, test ≤ 10⁷, vocab ≤ 2²⁰,
+/// length ≤ 10⁵, 10⁸ words in all).
 ///
 /// ```swift
 /// let data = try SyntheticCorpus.load(argument: "classes=4,docs=500,seed=7", options: [:])
@@ -85,6 +87,20 @@ public enum SyntheticCorpus {
                 throw SemanticHashingError.invalidArgument(name: "synthetic", reason: "unknown key '\(key)'; valid: docs, val, test, vocab, classes, length, difficulty, multilabel, seed")
             }
         }
+        // Bounds, so a typo such as docs=99999999999 is an error rather than an allocation failure:
+        // the corpus holds about (docs + val + test) × length word entries.
+        let limits: [(String, Int, Int)] = [("docs", p.docs, 10_000_000), ("test", p.test, 10_000_000),
+                                            ("val", p.validationCount, 10_000_000), ("vocab", p.vocabulary, LoaderLimits.maximumFeatures / 16),
+                                            ("classes", p.classes, LoaderLimits.maximumClasses), ("length", p.length, 100_000)]
+        for (key, value, limit) in limits where value > limit {
+            throw SemanticHashingError.invalidArgument(name: "synthetic \(key)=\(value)", reason: "more than the limit of \(limit)")
+        }
+        let items = p.docs + p.validationCount + p.test
+        let (entries, overflow) = items.multipliedReportingOverflow(by: p.length)
+        guard !overflow, entries <= 100_000_000 else {
+            throw SemanticHashingError.invalidArgument(name: "synthetic docs=\(p.docs)",
+                                                       reason: "\(items) documents of ~\(p.length) words exceed the limit of 100 000 000 words in all")
+        }
         guard p.vocabulary >= 2 * p.classes else {
             throw SemanticHashingError.invalidArgument(name: "synthetic vocab", reason: "\(p.vocabulary) words are too few for \(p.classes) classes (need ≥ \(2 * p.classes))")
         }
@@ -121,7 +137,7 @@ public enum SyntheticCorpus {
         // 0.99 / 0.9 / 0.5 at difficulty 0 / 0.5 / 1: learnable, but not trivially so by default.
         let backgroundShare = 0.7 + 0.2 * p.difficulty
 
-        func makeSplit(_ n: Int) -> DataSplit {
+        func makeSplit(_ n: Int, part: String) -> DataSplit {
             var rowStart = [0]
             var columns: [Int32] = []
             var counts: [Float] = []
@@ -166,12 +182,13 @@ public enum SyntheticCorpus {
             let labels = p.multiLabel ? Labels(multiLabel: labelSets, classCount: p.classes)
                                       : Labels(singleLabel: labelSets.map { $0[0] }, classCount: p.classes)
             return DataSplit(features: .sparse(target.mapValues { Float(Foundation.log1p(Double($0))) }),
-                             reconstructionTarget: .sparse(target), labels: labels, texts: texts)
+                             reconstructionTarget: .sparse(target), labels: labels, texts: texts,
+                             ids: (0..<n).map { "\(part) row \($0)" })
         }
 
-        let train = makeSplit(p.docs)
-        let validation = p.validationCount > 0 ? makeSplit(p.validationCount) : nil
-        let test = makeSplit(p.test)
+        let train = makeSplit(p.docs, part: "train")
+        let validation = p.validationCount > 0 ? makeSplit(p.validationCount, part: "val") : nil
+        let test = makeSplit(p.test, part: "test")
         let settings: [(key: String, value: String)] = [
             ("generator", "synthetic Zipf background + class topics"), ("docs", "\(p.docs)"),
             ("val", "\(p.validationCount)"), ("test", "\(p.test)"), ("vocab", "\(V)"), ("classes", "\(p.classes)"),

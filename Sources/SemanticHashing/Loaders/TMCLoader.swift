@@ -13,16 +13,11 @@
 /// ```
 public enum TMCLoader {
     public static func load(directory: String, options: [String: String]) throws -> Dataset {
-        let known: Set<String> = ["validation", "seed", "values"]
-        if let bad = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SemanticHashingError.invalidArgument(name: "tmc", reason: "unknown option '\(bad)'; valid: validation, seed, values")
-        }
+        let o = try LoaderOptions(options, loader: "tmc", known: ["validation", "seed", "values"])
         let dir = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         return try ARFFLoader.load(trainPath: "\(dir)/tmc2007-500-train.arff", testPath: "\(dir)/tmc2007-500-test.arff",
-                                   labels: "\(dir)/tmc2007-500.xml", validation: options["validation"],
-                                   defaultValidationFraction: 0.1,
-                                   seed: try SplitCarving.seed(option: options["seed"], defaultSeed: 20),
+                                   labels: "\(dir)/tmc2007-500.xml", options: o, defaultValidationFraction: 0.1,
                                    name: "tmc", format: "tmc (Mulan ARFF)",
-                                   values: try ARFFLoader.FeatureValues(option: options["values"], default: .tfidf, loader: "tmc"))
+                                   values: try o.choice("values", ["stored": .stored, "tfidf": .tfidf], default: .tfidf))
     }
 }

@@ -13,10 +13,16 @@ import Foundation
 /// - `text:FILE` — one document per line with the label as the last token (`LabelledLineFile`
 ///   rules), split 80/10/10.
 ///
-/// Classes are sorted alphabetically. Files must be UTF-8; an empty document file, a class folder
-/// without documents, or a test class unknown to training is an error naming the path.
+/// Classes are sorted alphabetically. Text is decoded by `encoding` (`TextEncoding`; default
+/// `auto`: UTF-8, and a file or line that is not valid UTF-8 is read as Windows-1252, with one
+/// note in `Dataset.notes` counting them). An empty document file, a class folder without
+/// documents, or a test class unknown to training is an error naming the path.
 ///
-/// Options: `seed` (default 20), `lemmatizer=wordnet|porter2|none`, `features=N`, `ngrams=1..3`.
+/// Item ids: the path below DIR ("train/sci.space/61234", "sci.space/61234"), or "FILE:LINE".
+/// The item's display text skips a leading mail/HTTP-style header block, so a hit shows its body.
+///
+/// Options: `seed` (default 20), `lemmatizer=wordnet|porter2|none`, `features=N`, `ngrams=1..3`,
+/// `encoding=auto|utf8|latin1|windows-1252`.
 ///
 /// ```swift
 /// let data = try TextCorpusLoader.load(path: "my-corpus", options: ["ngrams": "1..2"])
@@ -34,6 +40,8 @@ public enum TextCorpusLoader {
         var documents: [LabelledDocument] = []
         let classNames: [String]
         let partition: (train: [Int], validation: [Int], test: [Int])
+        var notes: [String] = []
+        var fallbacks = 0
 
         if isDirectory.boolValue {
             let trainDir = (path as NSString).appendingPathComponent("train")
@@ -41,41 +49,52 @@ public enum TextCorpusLoader {
             if isFolder(trainDir) && isFolder(testDir) {
                 classNames = try CorpusFolder.subdirectories(of: trainDir)
                 let index = try classIndex(classNames, in: trainDir)
-                documents = try readClassFolders(trainDir, classNames: classNames, index: index)
+                documents = try readClassFolders(trainDir, root: path, classNames: classNames, index: index,
+                                                 encoding: opts.encoding, fallbacks: &fallbacks)
                 let trainCount = documents.count
                 for c in try CorpusFolder.subdirectories(of: testDir) where index[c] == nil {
                     throw SemanticHashingError.malformedInput(location: (testDir as NSString).appendingPathComponent(c),
                                                               reason: "class '\(c)' has no folder in \(trainDir)")
                 }
-                documents += try readClassFolders(testDir, classNames: try CorpusFolder.subdirectories(of: testDir), index: index)
+                documents += try readClassFolders(testDir, root: path, classNames: try CorpusFolder.subdirectories(of: testDir), index: index,
+                                                  encoding: opts.encoding, fallbacks: &fallbacks)
                 let p = SeededPartition(count: trainCount, seed: opts.seed)
                 partition = (p.train, p.validation, Array(trainCount..<documents.count))
                 loaderSettings = [("layout", "DIR/train/<class>/<file>, DIR/test/<class>/<file>"),
                                   ("split", "train shuffled with seed \(opts.seed): last 10 % is validation")]
             } else {
                 classNames = try CorpusFolder.subdirectories(of: path)
-                documents = try readClassFolders(path, classNames: classNames, index: try classIndex(classNames, in: path))
+                documents = try readClassFolders(path, root: path, classNames: classNames, index: try classIndex(classNames, in: path),
+                                                 encoding: opts.encoding, fallbacks: &fallbacks)
                 let p = SeededPartition(count: documents.count, seed: opts.seed, holdOutTest: true)
                 partition = (p.train, p.validation, p.test)
                 loaderSettings = [("layout", "DIR/<class>/<file>"),
                                   ("split", "shuffled with seed \(opts.seed): 80 % train, 10 % validation, 10 % test")]
             }
         } else {
-            let file = try LabelledLineFile(path: path)
+            let file = try LabelledLineFile(path: path, encoding: opts.encoding)
             classNames = Set(file.entries.map(\.label)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+            let name = (path as NSString).lastPathComponent
             documents = file.entries.map {
-                LabelledDocument(text: $0.text, label: index[$0.label]!, display: TextDatasetBuilder.displayText($0.text))
+                LabelledDocument(text: $0.text, label: index[$0.label]!, display: TextDatasetBuilder.displayText($0.text),
+                                 id: "\(name):\($0.line)")
+            }
+            if file.fallbackLines > 0 {
+                notes.append("\(file.fallbackLines) of \(file.entries.count) lines of \(path) were not valid UTF-8 and were read as Windows-1252")
             }
             let p = SeededPartition(count: documents.count, seed: opts.seed, holdOutTest: true)
             partition = (p.train, p.validation, p.test)
             loaderSettings = [("layout", "one document a line, label last"),
                               ("split", "shuffled with seed \(opts.seed): 80 % train, 10 % validation, 10 % test")]
         }
+        if isDirectory.boolValue && fallbacks > 0 {
+            notes.append("\(fallbacks) of \(documents.count) files were not valid UTF-8 and were read as Windows-1252")
+        }
         return try TextDatasetBuilder.build(
             name: "text", source: path, documents: documents, train: partition.train, validation: partition.validation,
             test: partition.test, classNames: classNames, settings: settings,
-            loaderSettings: loaderSettings + [("seed", "\(opts.seed)")])
+            loaderSettings: loaderSettings + [("seed", "\(opts.seed)"), ("encoding", opts.encoding.rawValue)], notes: notes)
     }
 
     private static func isFolder(_ path: String) -> Bool {
@@ -90,8 +109,11 @@ public enum TextCorpusLoader {
         return Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
     }
 
-    private static func readClassFolders(_ dir: String, classNames: [String], index: [String: Int]) throws -> [LabelledDocument] {
+    /// Reads `dir/<class>/<file>`; ids are the paths relative to `root`.
+    private static func readClassFolders(_ dir: String, root: String, classNames: [String], index: [String: Int],
+                                         encoding: TextEncoding, fallbacks: inout Int) throws -> [LabelledDocument] {
         var out: [LabelledDocument] = []
+        let prefix = dir == root ? "" : (dir as NSString).lastPathComponent + "/"
         for c in classNames {
             let folder = (dir as NSString).appendingPathComponent(c)
             let names = try CorpusFolder.files(in: folder)
@@ -100,26 +122,32 @@ public enum TextCorpusLoader {
             }
             for name in names {
                 let file = (folder as NSString).appendingPathComponent(name)
-                let text = try utf8Text(try readFile(file), path: file)
+                let text = try decode(try readFile(file), path: file, encoding: encoding, fallbacks: &fallbacks)
                 guard text.contains(where: { !$0.isWhitespace }) else {
                     throw SemanticHashingError.malformedInput(location: file, reason: "empty document")
                 }
-                out.append(LabelledDocument(text: text, label: index[c]!, display: TextDatasetBuilder.displayText(text)))
+                out.append(LabelledDocument(text: text, label: index[c]!,
+                                            display: TextDatasetBuilder.displayText(TextDatasetBuilder.bodyAfterHeaderBlock(text)),
+                                            id: prefix + c + "/" + name))
             }
         }
         return out
     }
 
-    /// Decodes UTF-8 strictly; on failure names the first line holding an invalid byte sequence.
-    static func utf8Text(_ data: Data, path: String) throws -> String {
-        if let text = String(validating: data, as: UTF8.self) { return text }
-        let bytes = [UInt8](data)
-        var line = 1, start = 0
-        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
-            if String(validating: bytes[start..<i], as: UTF8.self) == nil { break }
-            line += 1
-            start = i + 1
+    /// Decodes a document file; with `utf8`, an invalid byte sequence is an error naming its line.
+    static func decode(_ data: Data, path: String, encoding: TextEncoding, fallbacks: inout Int) throws -> String {
+        if encoding == .utf8, String(validating: data, as: UTF8.self) == nil {
+            let bytes = [UInt8](data)
+            var line = 1, start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+                if String(validating: bytes[start..<i], as: UTF8.self) == nil { break }
+                line += 1
+                start = i + 1
+            }
+            throw SemanticHashingError.malformedInput(location: "\(path):\(line)", reason: "not valid UTF-8 (encoding=utf8; use encoding=auto or windows-1252 to read it)")
         }
-        throw SemanticHashingError.malformedInput(location: "\(path):\(line)", reason: "not valid UTF-8")
+        let (text, fellBack) = try encoding.decode(data, location: path)
+        if fellBack { fallbacks += 1 }
+        return text
     }
 }

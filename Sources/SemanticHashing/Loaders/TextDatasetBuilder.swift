@@ -6,6 +6,8 @@ struct LabelledDocument {
     var label: Int
     /// A short text for showing the item in results.
     var display: String
+    /// Where the document came from (`DataSplit.ids`).
+    var id: String
 }
 
 /// Builds a `Dataset` from labelled raw documents: fits a `TextVectorizer`, encodes every split and
@@ -26,7 +28,7 @@ enum TextDatasetBuilder {
                       train: [Int], validation: [Int], test: [Int], classNames: [String],
                       settings: TextVectorizerSettings, fitOnValidation: Bool = false,
                       dropEmptyTrainingRows: Bool = false,
-                      loaderSettings: [(key: String, value: String)]) throws -> Dataset {
+                      loaderSettings: [(key: String, value: String)], notes: [String] = []) throws -> Dataset {
         guard !train.isEmpty else {
             throw SemanticHashingError.malformedInput(location: source, reason: "no training documents")
         }
@@ -55,7 +57,7 @@ enum TextDatasetBuilder {
             }
             return DataSplit(features: .sparse(features), reconstructionTarget: keepsCounts ? .sparse(counts) : nil,
                              labels: Labels(singleLabel: rows.map { documents[$0].label }, classCount: classNames.count),
-                             texts: rows.map { documents[$0].display })
+                             texts: rows.map { documents[$0].display }, ids: rows.map { documents[$0].id })
         }
 
         var trainSplit = split(train)
@@ -81,7 +83,38 @@ enum TextDatasetBuilder {
 
         return Dataset(name: name, train: trainSplit, validation: validationSplit, test: testSplit,
                        classNames: classNames, featureNames: vectorizer.vocabulary, reconstruction: .distribution,
-                       preprocessing: .text(vectorizer), settings: info)
+                       preprocessing: .text(vectorizer), settings: info, notes: notes)
+    }
+
+    /// The body of a document that opens with a mail/HTTP-style header block: lines "Key: value"
+    /// (or continuation lines starting with a blank; the first line may also be an HTTP status
+    /// line or an mbox "From " line) up to the first blank line. A document without such a block,
+    /// or whose block is all there is, is returned whole. For display only: the vectoriser still
+    /// reads the whole document.
+    static func bodyAfterHeaderBlock(_ text: String) -> Substring {
+        func isHeaderLine(_ line: Substring, first: Bool) -> Bool {
+            if first && (line.hasPrefix("HTTP/") || line.hasPrefix("From ")) { return true }
+            if !first && (line.first == " " || line.first == "\t") { return true }
+            guard let colon = line.firstIndex(of: ":"), colon > line.startIndex else { return false }
+            let key = line[..<colon]
+            return key.first!.isLetter && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        }
+        var position = text.startIndex
+        var first = true
+        while position < text.endIndex {
+            let end = text[position...].firstIndex(of: "\n") ?? text.endIndex
+            var line = text[position..<end]
+            if line.last == "\r" { line = line.dropLast() }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if first { return text[...] }
+                let body = text[(end < text.endIndex ? text.index(after: end) : end)...]
+                return body.contains(where: { !$0.isWhitespace }) ? body : text[...]
+            }
+            guard isHeaderLine(line, first: first) else { return text[...] }
+            first = false
+            position = end < text.endIndex ? text.index(after: end) : end
+        }
+        return text[...]
     }
 
     /// `text` with runs of white space collapsed, cut to about `limit` code points.

@@ -6,6 +6,7 @@
 /// | `lemmatizer` | `wordnet`, `porter2` or `none` | the recipe's |
 /// | `features` | vocabulary size | 10 000 |
 /// | `ngrams` | n-gram range, `1..3`, `1-3` or `2` | the recipe's |
+/// | `encoding` | `auto`, `utf8`, `latin1` or `windows-1252` (`TextEncoding`) | auto |
 ///
 /// ```swift
 /// let o = try TextLoaderOptions(["seed": "7", "features": "5000"], allowed: ["seed", "features"], loader: "snippets")
@@ -16,31 +17,33 @@ public struct TextLoaderOptions: Sendable {
     public var lemmatizer: LemmatizerKind?
     public var features: Int?
     public var ngrams: ClosedRange<Int>?
+    public var encoding: TextEncoding = .auto
 
-    public static let all: Set<String> = ["seed", "lemmatizer", "features", "ngrams"]
+    public static let all: Set<String> = ["seed", "lemmatizer", "features", "ngrams", "encoding"]
 
     public init(_ options: [String: String], allowed: Set<String> = all, loader: String) throws {
-        for key in options.keys.sorted() where !allowed.contains(key) {
-            throw SemanticHashingError.invalidArgument(
-                name: key, reason: "'\(loader)' has no option '\(key)'; valid: \(allowed.sorted().joined(separator: ", "))")
+        let o = try LoaderOptions(options, loader: loader, known: allowed)
+        seed = try o.seed(default: 20)
+        if let s = options["lemmatizer"] {
+            do { lemmatizer = try LemmatizerKind(option: s) } catch let SemanticHashingError.invalidArgument(_, reason) {
+                throw o.invalid("lemmatizer", reason)
+            }
         }
-        if let s = options["seed"] {
-            guard let v = UInt64(s) else { throw SemanticHashingError.invalidArgument(name: "seed", reason: "'\(s)' is not a non-negative integer") }
-            seed = v
-        }
-        if let s = options["lemmatizer"] { lemmatizer = try LemmatizerKind(option: s) }
-        if let s = options["features"] {
-            guard let v = Int(s), v > 0 else { throw SemanticHashingError.invalidArgument(name: "features", reason: "'\(s)' is not a positive integer") }
-            features = v
-        }
+        features = try o.positiveInt("features", maximum: LoaderLimits.maximumFeatures)
         if let s = options["ngrams"] {
             let parts = s.replacingOccurrences(of: "..", with: "-").split(separator: "-", omittingEmptySubsequences: false)
             let bounds = parts.compactMap { Int($0) }
             guard bounds.count == parts.count, (1...2).contains(bounds.count), let lo = bounds.first, let hi = bounds.last,
                   lo >= 1, lo <= hi, hi <= 5 else {
-                throw SemanticHashingError.invalidArgument(name: "ngrams", reason: "'\(s)' is not a range like 1..3 within 1...5")
+                throw o.invalid("ngrams", "not a range like 1..3 within 1...5")
             }
             ngrams = lo...hi
+        }
+        if let s = options["encoding"] {
+            guard let e = TextEncoding(option: s) else {
+                throw o.invalid("encoding", "not one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            encoding = e
         }
     }
 

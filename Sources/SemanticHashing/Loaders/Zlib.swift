@@ -17,7 +17,10 @@ public enum Zlib {
         case gzip
     }
 
-    public static func inflate(_ input: [UInt8], format: Format, location: String, sizeHint: Int = 0) throws -> [UInt8] {
+    /// `limit`: the most bytes the output may hold; a stream that inflates further (a damaged
+    /// or hostile file) is an error instead of an allocation failure.
+    public static func inflate(_ input: [UInt8], format: Format, location: String, sizeHint: Int = 0,
+                               limit: Int = LoaderLimits.maximumInflatedBytes) throws -> [UInt8] {
         // windowBits 15 = zlib header; +16 = gzip header only.
         let windowBits: Int32 = format == .zlib ? 15 : 15 + 16
         var stream = z_stream()
@@ -25,7 +28,7 @@ public enum Zlib {
             throw SemanticHashingError.malformedInput(location: location, reason: "cannot initialise zlib")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: max(1024, sizeHint > 0 ? sizeHint : input.count * 4))
+        var output = [UInt8](repeating: 0, count: min(limit, max(1024, sizeHint > 0 ? sizeHint : input.count * 4)))
         var produced = 0
         var consumed = 0
         try input.withUnsafeBufferPointer { inBuffer in
@@ -33,7 +36,12 @@ public enum Zlib {
                 throw SemanticHashingError.malformedInput(location: location, reason: "no compressed data")
             }
             while true {
-                if produced == output.count { output.append(contentsOf: [UInt8](repeating: 0, count: output.count)) }
+                if produced == output.count {
+                    guard output.count < limit else {
+                        throw SemanticHashingError.malformedInput(location: location, reason: "compressed data inflates to more than \(limit) bytes")
+                    }
+                    output.append(contentsOf: [UInt8](repeating: 0, count: min(output.count, limit - output.count)))
+                }
                 let status: Int32 = output.withUnsafeMutableBufferPointer { outBuffer in
                     stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
                     stream.avail_in = UInt32(clamping: input.count - consumed)

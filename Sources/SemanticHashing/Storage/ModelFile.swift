@@ -132,25 +132,48 @@ public struct ModelFile {
         do {
             try header.configuration.validate()
         } catch let SemanticHashingError.invalidArgument(name, reason) {
-            throw fail("the stored configuration is invalid: \(name) \(reason)")
+            throw fail("its configuration is invalid: \(name) \(reason)")
         }
-        let model = HashingVAE(configuration: header.configuration, seed: 0)
         var tensors: [String: Matrix] = [:]
         var offset = headerEnd
         for entry in header.tensors {
-            guard entry.rows >= 0, entry.columns >= 0 else { throw fail("tensor '\(entry.name)' has a negative shape") }
-            let count = entry.rows * entry.columns
-            guard offset + 4 * count <= bytes.count else { throw fail("tensor '\(entry.name)' runs past the end of the file") }
+            // Shapes come from the file: multiply with overflow checks and compare with the bytes
+            // that are really there before allocating anything.
+            guard entry.rows >= 0, entry.columns >= 0 else {
+                throw fail("tensor '\(entry.name)' has a negative shape \(entry.rows)×\(entry.columns)")
+            }
+            let (count, overflow) = entry.rows.multipliedReportingOverflow(by: entry.columns)
+            let available = (bytes.count - offset) / 4
+            guard !overflow, count <= available else {
+                throw fail("tensor '\(entry.name)' of \(entry.rows)×\(entry.columns) values runs past the end of the file (offset \(offset), room for \(available) values)")
+            }
             var values = [Float](repeating: 0, count: count)
-            bytes.withUnsafeBytes { raw in
+            let badIndex: Int? = bytes.withUnsafeBytes { raw in
                 for i in 0..<count {
-                    values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self)))
+                    let v = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self)))
+                    if !v.isFinite { return i }
+                    values[i] = v
                 }
+                return nil
+            }
+            if let i = badIndex {
+                let value = Float(bitPattern: UInt32(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self) }))
+                throw fail("tensor '\(entry.name)' holds \(value) at row \(i / max(entry.columns, 1)), column \(i % max(entry.columns, 1)) (offset \(offset + 4 * i)); weights must be finite")
             }
             offset += 4 * count
             tensors[entry.name] = Matrix(rows: entry.rows, columns: entry.columns, storage: values)
         }
         guard offset == bytes.count else { throw fail("\(bytes.count - offset) unexpected bytes after the last tensor") }
+        // The configuration's sizes come from the file too: the model built from them must not be
+        // larger than the weights stored (its first layer alone is inputs × hidden values).
+        let stored = (offset - headerEnd) / 4
+        let c = header.configuration
+        let (firstLayer, overflow) = c.inputDimensions.multipliedReportingOverflow(by: c.hiddenDimensions)
+        let (secondLayer, overflow2) = c.hiddenDimensions.multipliedReportingOverflow(by: c.hiddenDimensions)
+        guard !overflow, !overflow2, firstLayer <= stored, secondLayer <= stored, c.classCount <= stored, c.bits <= stored else {
+            throw fail("the configuration (\(c.inputDimensions) inputs, \(c.hiddenDimensions) hidden, \(c.classCount) classes) needs more weights than the \(stored) stored")
+        }
+        let model = HashingVAE(configuration: header.configuration, seed: 0)
         do {
             try model.load(state: tensors)
         } catch let SemanticHashingError.malformedInput(_, reason) {

@@ -2,14 +2,29 @@ import Foundation
 
 /// Writes files so that a reader never sees half of one: write a temporary file beside the
 /// target, then rename it over the target (rename is atomic within a file system).
+///
+/// ```
+/// write(data, "dir/NAME"):  remove dir/.NAME.tmp-PID-N of processes that no longer run
+///                           write dir/.NAME.tmp-<our pid>-<random>;  rename it to dir/NAME
+/// ```
+///
+/// A process killed between the two steps leaves its temporary file behind (up to the size of
+/// the target, e.g. a 42 MB model); the next write to the same path removes it, so they never
+/// pile up. Temporary files of processes that still run are left alone.
+///
+/// ```swift
+/// try AtomicFile.write(data, to: "model.semhash")
+/// ```
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        removeStaleTemporaries(of: path)
+        let temp = dir.appendingPathComponent("\(temporaryPrefix(of: url.lastPathComponent))\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         do {
             try data.write(to: temp)
         } catch {
+            try? FileManager.default.removeItem(at: temp)
             throw SemanticHashingError.io(path: path, reason: "cannot write (\(error.localizedDescription))")
         }
         if rename(temp.path, url.path) != 0 {
@@ -21,6 +36,30 @@ public enum AtomicFile {
 
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
+    }
+
+    /// ".NAME.tmp-": what every temporary file of NAME starts with, before "PID-N".
+    static func temporaryPrefix(of name: String) -> String { ".\(name).tmp-" }
+
+    /// Removes `.NAME.tmp-PID-N` files beside `path` whose process PID no longer exists; returns
+    /// how many were removed. Failures are ignored: a leftover is untidy, not an error.
+    @discardableResult
+    public static func removeStaleTemporaries(of path: String) -> Int {
+        let url = URL(fileURLWithPath: path)
+        let dirPath = url.deletingLastPathComponent().path
+        let prefix = temporaryPrefix(of: url.lastPathComponent)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dirPath) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0,
+                  UInt32(rest[rest.index(after: dash)...]) != nil else { continue }
+            // kill(pid, 0) probes without signalling: ESRCH means no such process.
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                if (try? FileManager.default.removeItem(atPath: (dirPath as NSString).appendingPathComponent(name))) != nil { removed += 1 }
+            }
+        }
+        return removed
     }
 }
 

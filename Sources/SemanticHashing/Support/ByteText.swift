@@ -18,9 +18,15 @@ struct ByteText: Sendable {
         try self.init(path: path, data: readFile(path))
     }
 
-    init(path: String, data: Data) {
+    /// A NUL byte inside the file is an error: the byte parsers stop at NUL, so accepting one would
+    /// silently drop the rest of the file (or the rest of a field).
+    init(path: String, data: Data) throws {
         self.path = path
         var b = [UInt8](data)
+        if let nul = b.firstIndex(of: 0) {
+            let line = 1 + b[..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw SemanticHashingError.malformedInput(location: "\(path):\(line)", reason: "NUL byte at offset \(nul): not a text file")
+        }
         b.append(0)
         bytes = b
     }

@@ -78,12 +78,13 @@ enum ExperimentCommand {
         grid.bitBalance = try CommonOptions.bitBalance(args)
         let cells = try grid.cells(table: table, tableSource: args.string("--hyperparameters") ?? "")
 
-        if args.flag("--restart") && FileManager.default.fileExists(atPath: out) && !args.flag("--dry-run") {
-            do { try FileManager.default.removeItem(atPath: out) } catch {
-                throw SemanticHashingError.io(path: out, reason: "cannot delete for --restart (\(error.localizedDescription))")
-            }
+        // Exclusive: the lock is held for the whole sweep, so a second sweep on the same file is
+        // refused instead of running every cell again; --restart empties the file under that lock.
+        let results = try ResultsFile(path: out, exclusive: true)
+        if args.flag("--restart") && !args.flag("--dry-run") { try results.removeAllRows() }
+        if results.droppedDuplicates > 0 && !quiet {
+            printError("warning: \(out) held \(results.droppedDuplicates) repeated row(s) of the same cell (from sweeps run together); kept the first of each")
         }
-        let results = try ResultsFile(path: out)
         if results.recoveredBytes > 0 && !quiet {
             printError("warning: \(out) ended in a partial row (\(results.recoveredBytes) bytes, left by a crash); removed it, that cell runs again")
         }

@@ -12,6 +12,8 @@ import Foundation
 ///   and folders are skipped; files are taken in `CorpusFolder.files` order (numeric names first).
 /// - `text:FILE` — one document per line with the label as the last token (`LabelledLineFile`
 ///   rules), split 80/10/10.
+/// - `text:TRAIN,TEST` or `text:DIR` holding `train.txt` and `test.txt` — two such line files: the
+///   test file is the test split, and a seeded ⌊n/10⌋ of the training lines the validation part.
 ///
 /// Classes are sorted alphabetically. Text is decoded by `encoding` (`TextEncoding`; default
 /// `auto`: UTF-8, and a file or line that is not valid UTF-8 is read as Windows-1252, with one
@@ -32,6 +34,9 @@ public enum TextCorpusLoader {
         let opts = try TextLoaderOptions(options, loader: "text")
         var settings = TextVectorizerSettings.snippets
         opts.apply(to: &settings)
+        if let pair = try lineFilePair(path) {
+            return try loadLineFiles(train: pair.train, test: pair.test, source: path, opts: opts, settings: settings)
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SemanticHashingError.missingInput(path: path, reason: "no such file or directory")
@@ -95,6 +100,52 @@ public enum TextCorpusLoader {
             name: "text", source: path, documents: documents, train: partition.train, validation: partition.validation,
             test: partition.test, classNames: classNames, settings: settings,
             loaderSettings: loaderSettings + [("seed", "\(opts.seed)"), ("encoding", opts.encoding.rawValue)], notes: notes)
+    }
+
+    /// `TRAIN,TEST`, or a folder with `train.txt` and `test.txt` (and no class folders of those
+    /// names), as two line files; nil for the other layouts.
+    private static func lineFilePair(_ path: String) throws -> (train: String, test: String)? {
+        let parts = path.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 2 {
+            for p in parts where !FileManager.default.fileExists(atPath: p) {
+                throw SemanticHashingError.missingInput(path: p, reason: "no such file")
+            }
+            return (parts[0], parts[1])
+        }
+        let train = (path as NSString).appendingPathComponent("train.txt"), test = (path as NSString).appendingPathComponent("test.txt")
+        var isDirectory: ObjCBool = false
+        let both = [train, test].allSatisfy { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue }
+        return both ? (train, test) : nil
+    }
+
+    private static func loadLineFiles(train: String, test: String, source: String, opts: TextLoaderOptions,
+                                      settings: TextVectorizerSettings) throws -> Dataset {
+        let trainFile = try LabelledLineFile(path: train, encoding: opts.encoding)
+        let testFile = try LabelledLineFile(path: test, encoding: opts.encoding)
+        let classNames = Set(trainFile.entries.map(\.label)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        var documents: [LabelledDocument] = []
+        for (file, path) in [(trainFile, train), (testFile, test)] {
+            let name = (path as NSString).lastPathComponent
+            for e in file.entries {
+                guard let label = index[e.label] else {
+                    throw SemanticHashingError.malformedInput(location: "\(path):\(e.line)", reason: "label '\(e.label)' does not occur in \(train)")
+                }
+                documents.append(LabelledDocument(text: e.text, label: label, display: TextDatasetBuilder.displayText(e.text),
+                                                  id: "\(name):\(e.line)"))
+            }
+        }
+        var notes: [String] = []
+        for (file, path) in [(trainFile, train), (testFile, test)] where file.fallbackLines > 0 {
+            notes.append("\(file.fallbackLines) of \(file.entries.count) lines of \(path) were not valid UTF-8 and were read as Windows-1252")
+        }
+        let p = SeededPartition(count: trainFile.entries.count, seed: opts.seed)
+        return try TextDatasetBuilder.build(
+            name: "text", source: source, documents: documents, train: p.train, validation: p.validation,
+            test: Array(trainFile.entries.count..<documents.count), classNames: classNames, settings: settings,
+            loaderSettings: [("layout", "two line files, label last: \(train), \(test)"),
+                             ("split", "train lines shuffled with seed \(opts.seed): last 10 % is validation"),
+                             ("seed", "\(opts.seed)"), ("encoding", opts.encoding.rawValue)], notes: notes)
     }
 
     private static func isFolder(_ path: String) -> Bool {

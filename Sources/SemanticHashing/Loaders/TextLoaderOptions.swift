@@ -7,6 +7,8 @@
 /// | `features` | vocabulary size | 10 000 |
 /// | `ngrams` | n-gram range, `1..3`, `1-3` or `2` | the recipe's |
 /// | `encoding` | `auto`, `utf8`, `latin1` or `windows-1252` (`TextEncoding`) | auto |
+/// | `stopwords` | `english` (scikit-learn's list removed) or `none` | the recipe's |
+/// | `values` | `log1p`, `tfidf`, `sublinear-tfidf` or `counts` | the recipe's |
 ///
 /// ```swift
 /// let o = try TextLoaderOptions(["seed": "7", "features": "5000"], allowed: ["seed", "features"], loader: "snippets")
@@ -18,8 +20,10 @@ public struct TextLoaderOptions: Sendable {
     public var features: Int?
     public var ngrams: ClosedRange<Int>?
     public var encoding: TextEncoding = .auto
+    public var removeStopWords: Bool?
+    public var values: TextVectorizerSettings.ValueTransform?
 
-    public static let all: Set<String> = ["seed", "lemmatizer", "features", "ngrams", "encoding"]
+    public static let all: Set<String> = ["seed", "lemmatizer", "features", "ngrams", "encoding", "stopwords", "values"]
 
     public init(_ options: [String: String], allowed: Set<String> = all, loader: String) throws {
         let o = try LoaderOptions(options, loader: loader, known: allowed)
@@ -39,6 +43,16 @@ public struct TextLoaderOptions: Sendable {
             }
             ngrams = lo...hi
         }
+        if let s = options["stopwords"] {
+            guard s == "english" || s == "none" else { throw o.invalid("stopwords", "not one of english, none") }
+            removeStopWords = s == "english"
+        }
+        if let s = options["values"] {
+            guard let v = TextVectorizerSettings.ValueTransform(rawValue: s) else {
+                throw o.invalid("values", "not one of \(TextVectorizerSettings.ValueTransform.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            values = v
+        }
         if let s = options["encoding"] {
             guard let e = TextEncoding(option: s) else {
                 throw o.invalid("encoding", "not one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -54,5 +68,7 @@ public struct TextLoaderOptions: Sendable {
         settings.lemmatizer = settings.lemmatizer.resolved
         if let f = features { settings.maxFeatures = f }
         if let r = ngrams { settings.ngramMin = r.lowerBound; settings.ngramMax = r.upperBound }
+        if let s = removeStopWords { settings.removeStopWords = s }
+        if let v = values { settings.valueTransform = v }
     }
 }

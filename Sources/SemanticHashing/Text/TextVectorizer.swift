@@ -79,7 +79,7 @@ public struct TextVectorizer: Codable, Sendable {
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         var column = [Int32](repeating: -1, count: terms)
         for (c, t) in named.enumerated() { column[t.term] = Int32(c) }
-        let idf = settings.valueTransform == .tfidf
+        let idf = settings.valueTransform == .tfidf || settings.valueTransform == .sublinearTFIDF
             ? TFIDF.inverseDocumentFrequency(documentFrequency: named.map { df[$0.term] }, documentCount: n) : nil
         let vectorizer = TextVectorizer(settings: settings, vocabulary: named.map(\.name),
                                         inverseDocumentFrequency: idf, fittedDocumentCount: n)
@@ -126,6 +126,9 @@ public struct TextVectorizer: Codable, Sendable {
             return counts.mapValues { Float(Foundation.log1p(Double($0))) }
         case .tfidf:
             return TFIDF.weight(counts, idf: inverseDocumentFrequency ?? Array(repeating: 1, count: counts.columns))
+        case .sublinearTFIDF:
+            let damped = counts.mapValues { $0 > 0 ? Float(1 + Foundation.log(Double($0))) : 0 }
+            return TFIDF.weight(damped, idf: inverseDocumentFrequency ?? Array(repeating: 1, count: counts.columns))
         }
     }
 }

@@ -27,10 +27,12 @@ public struct TextVectorizerSettings: Codable, Sendable, Equatable {
     }
 
     /// The values the vectoriser outputs as encoder input.
-    public enum ValueTransform: String, Codable, Sendable {
+    public enum ValueTransform: String, Codable, Sendable, CaseIterable {
         case counts
         case log1p
         case tfidf
+        /// (1 + ln tf)·idf with l2 rows: scikit-learn's `sublinear_tf=True`.
+        case sublinearTFIDF = "sublinear-tfidf"
     }
 
     public var tokenPattern: TokenPattern
@@ -94,6 +96,7 @@ public struct TextVectorizerSettings: Codable, Sendable, Equatable {
         case .counts: values = "tf (raw counts)"
         case .log1p: values = "log(1 + tf); reconstruction target tf"
         case .tfidf: values = "tf-idf, idf = ln((1+n)/(1+df)) + 1, rows l2-normalised"
+        case .sublinearTFIDF: values = "(1 + ln tf)·idf, idf = ln((1+n)/(1+df)) + 1, rows l2-normalised"
         }
         return [
             ("tokens", tokens),

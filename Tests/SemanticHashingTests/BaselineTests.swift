@@ -223,7 +223,8 @@ final class BaselineTests: XCTestCase {
 
     func testSettingsAreCodableWithDocumentedDefaults() throws {
         let defaults = BaselineSettings()
-        XCTAssertEqual(defaults.itqIterations, 50)
+        XCTAssertEqual([defaults.itqIterations, defaults.classifierIterations], [50, 300])
+        XCTAssertEqual([defaults.sshEta, defaults.classifierL2, defaults.classifierTolerance, defaults.paddingScale], [0.1, 1e-4, 1e-5, 0.5])
         let decoded = try JSONDecoder().decode(BaselineSettings.self, from: JSONEncoder().encode(defaults))
         XCTAssertEqual(decoded, defaults)
     }

@@ -104,6 +104,27 @@ final class DenseDecompositionTests: XCTestCase {
         for k in a.storage.indices { XCTAssertEqual(back2.storage[k], a.storage[k], accuracy: 1e-5) }
     }
 
+    func testBlockOrthonormalizationAcrossSeveralBlocks() {
+        // 36 columns = blocks of 16, 16, 4; columns scaled over 10 orders of magnitude, a later
+        // column depending on columns in earlier blocks, and a zero column.
+        var a = GradientChecker.random(60, 36, seed: 9)
+        for j in 0..<36 { for i in 0..<60 { a[i, j] *= powf(10, Float(j % 11) - 5) } }
+        for i in 0..<60 { a[i, 20] = a[i, 2] - 2 * a[i, 17]; a[i, 33] = 0 }
+        let q = Orthonormalization.orthonormalColumns(of: a)
+        XCTAssertGreaterThan(a.columns, Orthonormalization.blockWidth * 2)
+        assertOrthonormalColumns(q, accuracy: 1e-6)
+        // span(Q) ⊇ span(A), column by column relative to each column's size.
+        let back = LinearAlgebra.product(q, LinearAlgebra.product(q, transposeA: true, a))
+        for j in 0..<36 {
+            let size = (0..<60).reduce(Float(0)) { max($0, abs(a[$1, j])) }
+            for i in 0..<60 { XCTAssertEqual(back[i, j], a[i, j], accuracy: 1e-4 * max(size, 1e-30)) }
+        }
+        // The leading columns of Q span the leading columns of A (Gram–Schmidt order).
+        let first = Orthonormalization.orthonormalColumns(of: a.gatherColumns(0..<5))
+        let overlap = LinearAlgebra.product(first, transposeA: true, q.gatherColumns(0..<5))
+        for j in 0..<5 { XCTAssertEqual(abs(overlap[j, j]), 1, accuracy: 1e-5) }
+    }
+
     func testMatrixColumnStacking() {
         let m = Matrix.hstack([Matrix([[1, 2], [3, 4]]), Matrix([[5], [6]]), Matrix(rows: 2, columns: 0)])
         XCTAssertEqual(m, Matrix([[1, 2, 5], [3, 4, 6]]))
@@ -134,6 +155,15 @@ final class DenseDecompositionTests: XCTestCase {
                 XCTAssertEqual(vv, p == q ? 1 : 0, accuracy: 1e-12, file: file, line: line)
             }
         }
+    }
+}
+
+extension Matrix {
+    /// The columns in `range`, as a new matrix.
+    func gatherColumns(_ range: Range<Int>) -> Matrix {
+        var out = Matrix(rows: rows, columns: range.count)
+        for i in 0..<rows { for (k, j) in range.enumerated() { out[i, k] = self[i, j] } }
+        return out
     }
 }
 

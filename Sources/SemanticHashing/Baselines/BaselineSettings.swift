@@ -8,17 +8,24 @@
 ///   term in SSH's M = (1/l²)·X̄_lᵀ·S·X̄_l + η·(1/n)·X̄ᵀX̄. Both terms are averages (over pairs, over
 ///   items), so η does not depend on the number of labelled items; with balanced classes the
 ///   pair term is about (2/C)·(between-class covariance), a small part of the total covariance on
-///   text, so η must be well below 1 for the labels to steer the directions, and not so small that
-///   the bits beyond the C label directions become noise.
+///   text, so η must be well below 1 for the labels to steer the directions. Measured with 10 %
+///   labels (queries from the validation split, never the test split) on Snippets, Ohsumed, TREC,
+///   20 Newsgroups and TMC at 16 and 32 bits, P@100 moves by less than 0.03 for η in [0.01, 1]
+///   except on 20 Newsgroups at 16 bits (0.47 at 0.01, 0.44 at 0.1, 0.33 at 1); 0.1 is never far
+///   from the best.
 /// - `classifierL2` = 1e-4: λ in the mean logistic loss + (λ/2)‖W‖²; for 1 000 labelled items this
-///   is scikit-learn's C = 10 (λ = 1 / (C·l)), a light penalty that suits a few thousand sparse
-///   features and a few hundred to a few thousand labelled items.
+///   is scikit-learn's C = 10 (λ = 1 / (C·l)). In the same measurement 1e-5 and 1e-4 were within
+///   0.01 of each other except TMC (1e-4 better by 0.03) and 20 Newsgroups at 32 bits (1e-5 better
+///   by 0.03); 1e-3 and above lose up to 0.14 on Snippets.
 /// - `classifierIterations` = 300, `classifierTolerance` = 1e-5: L-BFGS stops when the largest
 ///   gradient entry of the mean loss is below 1e-5 (well past where the probabilities change
 ///   in their third digit), or at 300 iterations, whichever is first.
-/// - `paddingScale` = 1: when there are fewer probability directions than bits, label-ITQ pads
+/// - `paddingScale` = 0.5: when there are fewer probability directions than bits, label-ITQ pads
 ///   with principal directions of the input, scaled so their mean variance is `paddingScale`²
-///   times that of the probability directions; 1 lets ITQ weigh both kinds of bits alike.
+///   times that of the probability directions, before the joint ITQ rotation. At 1 the input
+///   directions take bits from the class structure (Snippets 0.72 against 0.79 at 0.5); at 0
+///   they carry nothing (TREC 0.37 against 0.39, Ohsumed 32 bits 0.26 against 0.29); 0.25–0.5
+///   was best overall.
 ///
 /// ```swift
 /// var settings = BaselineSettings()
@@ -33,7 +40,7 @@ public struct BaselineSettings: Codable, Sendable, Equatable {
     public var paddingScale: Double
 
     public init(itqIterations: Int = 50, sshEta: Double = 0.1, classifierL2: Double = 1e-4,
-                classifierIterations: Int = 300, classifierTolerance: Double = 1e-5, paddingScale: Double = 1) {
+                classifierIterations: Int = 300, classifierTolerance: Double = 1e-5, paddingScale: Double = 0.5) {
         self.itqIterations = itqIterations
         self.sshEta = sshEta
         self.classifierL2 = classifierL2

@@ -57,6 +57,8 @@ public struct ExperimentGrid: Sendable {
     /// The weights of one (model, bits, level); `table` nil means the model's defaults.
     public func weights(model: ModelPreset, bits: Int, level: Double, table: HyperparameterTable?, tableSource: String = "the hyper-parameter table") throws -> LossWeights {
         var base = model.defaultWeights
+        // The classical models have no loss weights.
+        if model.family == .classical { return base }
         if let table {
             if let entry = table.entry(dataset: datasetName, model: model, bits: bits, level: level) {
                 base = entry.weights

@@ -12,7 +12,7 @@ public enum SupervisionChoice: Sendable, Equatable {
 
 /// The measured outcome of one train-and-evaluate run.
 public struct HashingRunResult: Sendable {
-    public var model: HashingVAE
+    public var model: any HashingModel
     /// Retrieval metrics by name: "p@100", "r@100", "p@1000", "p@5000", "map@100", "map@1000",
     /// "map@5000", "tie-aware p@100".
     public var metrics: [String: Double]
@@ -52,9 +52,8 @@ public enum HashingRun {
             }
             masked = SupervisionMask.apply(to: dataset, labeledRows: rows)
         }
-        let model = HashingVAE(configuration: configuration, seed: options.seed)
         let start = Date()
-        let history = try Trainer(options: options).train(model, on: masked.train, onBatch: onBatch, onEpoch: onEpoch)
+        let (model, history) = try ModelTraining.fit(configuration, on: masked.train, options: options, onBatch: onBatch, onEpoch: onEpoch)
         let trainSeconds = Date().timeIntervalSince(start)
         let evaluationStart = Date()
         let metrics = evaluate(model, on: dataset)
@@ -64,7 +63,7 @@ public enum HashingRun {
 
     /// Encodes the database (train + val, with their true labels) and the queries (test) and
     /// computes the retrieval metrics of design.md, Evaluation.
-    public static func evaluate(_ model: HashingVAE, on dataset: Dataset) -> [String: Double] {
+    public static func evaluate(_ model: any HashingModel, on dataset: Dataset) -> [String: Double] {
         let database = dataset.database
         let metrics = RetrievalMetrics.evaluate(
             queryCodes: BinaryCodes(thresholding: model.codeValues(dataset.test.features)), queryLabels: dataset.test.labels,

@@ -18,31 +18,51 @@ public enum SupervisionKind: String, Codable, Sendable {
     case pairwisePredicted
 }
 
-/// The five models of the paper, as presets over (latent kind, supervision kind).
+/// Every model semhash trains: the paper's five VAEs, presets over (latent kind, supervision
+/// kind), and the four classical baselines (design.md, Classical baselines).
 public enum ModelPreset: String, CaseIterable, Codable, Sendable {
     case vdsh = "vdsh"
     case bvae = "bvae"
     case vdshS = "vdsh-s"
     case phsGS = "phs-gs"
     case ssbVAE = "ssb-vae"
+    case lsh = "lsh"
+    case itq = "itq"
+    case ssh = "ssh"
+    case labelITQ = "label-itq"
 
-    public var latent: LatentKind {
-        switch self { case .vdsh, .vdshS: return .gaussian; case .bvae, .phsGS, .ssbVAE: return .bernoulli }
+    /// A variational autoencoder trained by gradient steps, or a classical model fitted in closed form.
+    public enum Family: String, Sendable { case vae, classical }
+
+    public var family: Family {
+        switch self { case .vdsh, .bvae, .vdshS, .phsGS, .ssbVAE: return .vae; case .lsh, .itq, .ssh, .labelITQ: return .classical }
     }
 
+    /// The VAE's latent type (Bernoulli for the classical models, whose codes are bits too).
+    public var latent: LatentKind {
+        switch self { case .vdsh, .vdshS: return .gaussian; default: return .bernoulli }
+    }
+
+    /// The VAE's supervision terms (none for the classical models; see `usesLabels`).
     public var supervision: SupervisionKind {
         switch self {
-        case .vdsh, .bvae: return .none
         case .vdshS: return .pointwise
         case .phsGS: return .pairwiseTrueLabels
         case .ssbVAE: return .pairwisePredicted
+        default: return .none
         }
+    }
+
+    /// Whether the model learns from the labels it is given.
+    public var usesLabels: Bool {
+        switch self { case .vdshS, .phsGS, .ssbVAE, .ssh, .labelITQ: return true; default: return false }
     }
 
     /// The name the paper and the hyper-parameter CSV use ("SSB-VAE", "PHS-GS", "VDSH-S", …).
     public var paperName: String {
         switch self { case .vdsh: return "VDSH"; case .bvae: return "B-VAE"; case .vdshS: return "VDSH-S"
-        case .phsGS: return "PHS-GS"; case .ssbVAE: return "SSB-VAE" }
+        case .phsGS: return "PHS-GS"; case .ssbVAE: return "SSB-VAE"; case .lsh: return "LSH"; case .itq: return "ITQ"
+        case .ssh: return "SSH"; case .labelITQ: return "label-ITQ" }
     }
 
     public init?(name: String) {
@@ -60,6 +80,7 @@ public enum ModelPreset: String, CaseIterable, Codable, Sendable {
         case .vdshS: return LossWeights(alpha: 10, beta: 0.125, gamma: 0)
         case .phsGS: return LossWeights(alpha: 0.0001, beta: 0.015625, gamma: 1000)
         case .ssbVAE: return LossWeights(alpha: 0.0001, beta: 0.015625, gamma: 10000)
+        case .lsh, .itq, .ssh, .labelITQ: return LossWeights(alpha: 0, beta: 0, gamma: 0)
         }
     }
 }
@@ -110,11 +131,13 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     public var pairSimilarity: PairSimilarity
     /// Weight λ of the bit-balance penalty on the relaxed codes (`BitBalanceLoss`); 0 = off.
     public var bitBalance: Double
+    /// The classical models' settings (unused by the VAEs).
+    public var baseline: BaselineSettings
 
     public init(preset: ModelPreset, bits: Int, inputDimensions: Int, classCount: Int, multiLabel: Bool,
                 reconstruction: ReconstructionKind = .distribution, weights: LossWeights? = nil,
                 variant: ModelVariant = .reference, hiddenDimensions: Int = 500, temperature: Double = 0.67,
-                pairSimilarity: PairSimilarity = .dot, bitBalance: Double = 0) {
+                pairSimilarity: PairSimilarity = .dot, bitBalance: Double = 0, baseline: BaselineSettings = BaselineSettings()) {
         self.preset = preset
         self.bits = bits
         self.inputDimensions = inputDimensions
@@ -127,11 +150,12 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         self.temperature = temperature
         self.pairSimilarity = pairSimilarity
         self.bitBalance = bitBalance
+        self.baseline = baseline
     }
 
     enum CodingKeys: String, CodingKey {
         case preset, bits, inputDimensions, hiddenDimensions, classCount, multiLabel, reconstruction, weights, variant, temperature
-        case pairSimilarity, bitBalance
+        case pairSimilarity, bitBalance, baseline
     }
 
     /// Reads model files of every version: settings added later take the value that reproduces
@@ -150,6 +174,7 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         temperature = try c.decode(Double.self, forKey: .temperature)
         pairSimilarity = try c.decodeIfPresent(PairSimilarity.self, forKey: .pairSimilarity) ?? .dot
         bitBalance = try c.decodeIfPresent(Double.self, forKey: .bitBalance) ?? 0
+        baseline = try c.decodeIfPresent(BaselineSettings.self, forKey: .baseline) ?? BaselineSettings()
     }
 
     public var latent: LatentKind { preset.latent }
@@ -163,7 +188,7 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
             throw SemanticHashingError.invalidArgument(name: "bits", reason: "must be between 1 and 1024, got \(bits)")
         }
         guard inputDimensions > 0 else { throw SemanticHashingError.invalidArgument(name: "features", reason: "the data has no features") }
-        if supervision != .none && classCount < 1 {
+        if preset.usesLabels && classCount < 1 {
             throw SemanticHashingError.invalidArgument(name: "model", reason: "\(preset.rawValue) needs labelled data")
         }
         for (name, v) in [("alpha", weights.alpha), ("beta", weights.beta), ("gamma", weights.gamma)] where !(v.isFinite && v >= 0) {
@@ -173,5 +198,6 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         guard bitBalance.isFinite && bitBalance >= 0 else {
             throw SemanticHashingError.invalidArgument(name: "bit balance", reason: "must be a finite number ≥ 0, got \(bitBalance)")
         }
+        try baseline.validate()
     }
 }

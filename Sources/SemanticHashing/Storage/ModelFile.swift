@@ -65,11 +65,11 @@ public struct ModelFile {
         var columns: Int
     }
 
-    public var model: HashingVAE
+    public var model: any HashingModel
     public var preprocessing: Preprocessing
     public var metadata: ModelMetadata
 
-    public init(model: HashingVAE, preprocessing: Preprocessing, metadata: ModelMetadata) {
+    public init(model: any HashingModel, preprocessing: Preprocessing, metadata: ModelMetadata) {
         self.model = model
         self.preprocessing = preprocessing
         self.metadata = metadata
@@ -165,15 +165,17 @@ public struct ModelFile {
         }
         guard offset == bytes.count else { throw fail("\(bytes.count - offset) unexpected bytes after the last tensor") }
         // The configuration's sizes come from the file too: the model built from them must not be
-        // larger than the weights stored (its first layer alone is inputs × hidden values).
+        // larger than the weights stored (a VAE's first layer alone is inputs × hidden values, a
+        // classical model's projection inputs × bits).
         let stored = (offset - headerEnd) / 4
         let c = header.configuration
-        let (firstLayer, overflow) = c.inputDimensions.multipliedReportingOverflow(by: c.hiddenDimensions)
-        let (secondLayer, overflow2) = c.hiddenDimensions.multipliedReportingOverflow(by: c.hiddenDimensions)
+        let width = c.preset.family == .vae ? c.hiddenDimensions : c.bits
+        let (firstLayer, overflow) = c.inputDimensions.multipliedReportingOverflow(by: width)
+        let (secondLayer, overflow2) = width.multipliedReportingOverflow(by: width)
         guard !overflow, !overflow2, firstLayer <= stored, secondLayer <= stored, c.classCount <= stored, c.bits <= stored else {
             throw fail("the configuration (\(c.inputDimensions) inputs, \(c.hiddenDimensions) hidden, \(c.classCount) classes) needs more weights than the \(stored) stored")
         }
-        let model = HashingVAE(configuration: header.configuration, seed: 0)
+        let model = ModelTraining.emptyModel(header.configuration)
         do {
             try model.load(state: tensors)
         } catch let SemanticHashingError.malformedInput(_, reason) {

@@ -68,11 +68,10 @@ struct TrainingSettings {
                                         reconstruction: dataset.reconstruction, weights: weights, variant: variant,
                                         pairSimilarity: try CommonOptions.pairSimilarity(args), bitBalance: try CommonOptions.bitBalance(args))
         try config.validate()
-        let model = HashingVAE(configuration: config, seed: options.seed)
         let batchesTotal = options.epochs * ((masked.split.count + options.batchSize - 1) / options.batchSize)
         let bar = ProgressReporter(label: "\(preset.paperName) \(bits) bits", total: batchesTotal, quiet: quiet)
         let start = Date()
-        let history = try Trainer(options: options).train(model, on: masked.split, onBatch: { _, _, losses in
+        let (model, history) = try ModelTraining.fit(config, on: masked.split, options: options, onBatch: { _, _, losses in
             bar.advance(detail: String(format: "loss %.4g", losses.total))
         }, onEpoch: { e in
             bar.log(String(format: "epoch %d/%d  loss %.5g  rec %.4g  kl %.4g  point %.4g  pair %.4g  (%.2f s)",
@@ -81,12 +80,12 @@ struct TrainingSettings {
         })
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
-        let last = history.last!.losses
+        let last = history.last?.losses ?? LossBreakdown()
         let metadata = ModelMetadata(
             dataset: args.string("--data") ?? "", datasetName: dataset.name, classNames: dataset.classNames,
             supervision: masked.level, labelledItems: masked.labelled, training: options, trainSeconds: seconds,
-            finalLosses: ["total": Double(last.total), "reconstruction": Double(last.reconstruction), "kl": Double(last.kl),
-                          "pointwise": Double(last.pointwise), "pairwise": Double(last.pairwise)],
+            finalLosses: history.isEmpty ? [:] : ["total": Double(last.total), "reconstruction": Double(last.reconstruction), "kl": Double(last.kl),
+                                                  "pointwise": Double(last.pointwise), "pairwise": Double(last.pairwise)],
             created: ISO8601DateFormatter().string(from: Date()), backend: ComputeBackend.current.name,
             version: SemanticHashingVersion.string)
         let file = ModelFile(model: model, preprocessing: dataset.preprocessing, metadata: metadata)

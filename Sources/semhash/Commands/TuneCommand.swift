@@ -38,6 +38,9 @@ enum TuneCommand {
     static func run(_ args: ParsedArguments) throws {
         let quiet = args.flag("--json")
         let preset = try CommonOptions.preset(args)
+        guard preset.family == .vae else {
+            throw UsageError(description: "--model \(preset.rawValue) has no loss weights to tune (it is fitted in closed form)")
+        }
         let bits = try args.int("--bits")!
         let level = SupervisionLevels.rounded(try args.double("--supervision")!)
         let variant = try CommonOptions.variant(args)

@@ -1,0 +1,36 @@
+/// Training for every model kind: gradient steps for the VAEs (`Trainer`), a closed-form fit for
+/// the classical models (`ClassicalModel`).
+///
+/// ```
+/// vae:        model = HashingVAE(configuration, seed);  Trainer(options).train(model, on: data)
+/// classical:  model = ClassicalModel.fit(configuration, on: data, seed: options.seed)   (no epochs)
+/// ```
+///
+/// ```swift
+/// let (model, history) = try ModelTraining.fit(config, on: masked.train, options: TrainingOptions(seed: 20))
+/// ```
+public enum ModelTraining {
+    /// A model of `configuration` ready to receive stored tensors (`HashingModel.load(state:)`).
+    public static func emptyModel(_ configuration: ModelConfiguration) -> any HashingModel {
+        switch configuration.preset.family {
+        case .vae: return HashingVAE(configuration: configuration, seed: 0)
+        case .classical: return ClassicalModel(configuration: configuration)
+        }
+    }
+
+    /// Trains or fits a model on `data` (training + validation items, labels as the supervision
+    /// leaves them). The epoch history is empty for the classical models.
+    public static func fit(_ configuration: ModelConfiguration, on data: DataSplit, options: TrainingOptions,
+                           onBatch: (Int, Int, LossBreakdown) -> Void = { _, _, _ in },
+                           onEpoch: (EpochSummary) -> Void = { _ in }) throws -> (model: any HashingModel, history: [EpochSummary]) {
+        try configuration.validate()
+        switch configuration.preset.family {
+        case .vae:
+            let model = HashingVAE(configuration: configuration, seed: options.seed)
+            let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
+            return (model, history)
+        case .classical:
+            return (try ClassicalModel.fit(configuration: configuration, on: data, seed: options.seed), [])
+        }
+    }
+}

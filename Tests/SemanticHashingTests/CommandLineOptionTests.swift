@@ -38,7 +38,7 @@ final class CommandLineOptionTests: XCTestCase {
         (["search", "--index", "i.smhi", "--query", "text"], "--query needs --model M"),
         (["search", "--index", "i.smhi", "--kind", "tree", "--query-code", "ab"], "--kind: must be one of flat, mih, got 'tree'"),
         (["index", "--codes", "c.txt", "--model", "m", "--out", "i"], "--codes and --model exclude each other"),
-        (["encode", "--model", "m", "--data", "synthetic", "--split", "all"], "--split: must be one of train, val, database, test, got 'all'"),
+        (["encode", "--model", "m", "--data", "synthetic", "--split", "every"], "--split: must be one of train, val, database, test, all, got 'every'"),
         (["report", "r.csv", "--digits", "11"], "--digits: must be an integer between 0 and 10, got '11'"),
         (["demo", "--bits", "2000"], "--bits: must be an integer between 1 and 1024, got '2000'"),
         (["bench", "step", "--batch-size", "1"], "--batch-size: must be an integer between 2"),

@@ -18,14 +18,14 @@ public struct DocumentEncoder {
 
     /// Fails when the model was trained on feature vectors (it cannot read text) or when its
     /// vectoriser cannot run here (WordNet missing).
-    public init(model: ModelFile, source: String) throws {
+    public init(model: ModelFile, source: String, fingerprint known: ModelFingerprint? = nil) throws {
         guard case .text(let v) = model.preprocessing else {
             throw SemanticHashingError.invalidArgument(
                 name: source, reason: "was trained on feature vectors (\(model.metadata.dataset)), not raw text, so it cannot encode documents")
         }
         try v.checkReproducible()
         self.model = model
-        fingerprint = model.fingerprint
+        fingerprint = known ?? model.fingerprint
         vectorizer = StreamingTextVectorizer(v)
     }
 

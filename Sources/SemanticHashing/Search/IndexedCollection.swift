@@ -190,8 +190,8 @@ public struct IndexedCollection: Sendable, Equatable {
         self = merged
     }
 
-    /// Removes the items with the given ids and returns their former positions (ascending).
-    /// Every id must be present; nothing changes on error.
+    /// Removes the items with the given ids and returns their former positions (ascending), and
+    /// the class names no remaining item has. Every id must be present; nothing changes on error.
     @discardableResult
     public mutating func remove(ids removed: [String], source: String) throws -> [Int] {
         guard let ids else {
@@ -208,8 +208,17 @@ public struct IndexedCollection: Sendable, Equatable {
         let keep = (0..<count).filter { !gone.contains($0) }
         codes = codes.gathering(keep)
         self.ids = keep.map { ids[$0] }
-        labels = labels?.gatherRows(keep)
         snippets = snippets.map { s in keep.map { s[$0] } }
+        if let kept = labels?.gatherRows(keep) {
+            // Class names no item uses any more go too, so removing what was added restores the index.
+            let used = Set(kept.classes)
+            let names = classNames.indices.filter { used.contains(Int32($0)) }
+            var renumber = [Int32](repeating: -1, count: classNames.count)
+            for (new, old) in names.enumerated() { renumber[old] = Int32(new) }
+            labels = Labels(classCount: names.count, isMultiLabel: kept.isMultiLabel, offsets: kept.offsets,
+                            classes: kept.classes.map { renumber[Int($0)] })
+            classNames = names.map { classNames[$0] }
+        }
         return gone.sorted()
     }
 

@@ -179,6 +179,7 @@ struct IndexPlan {
         }
         if let kind { collection.kind = kind }
         try collection.checkUniqueIDs(source: out)
+        removeStaleTemporaryFiles(of: out)
         try IndexFile.write(collection, to: out)
         let usage = reportCodeUsage(collection.codes, of: out, quiet: json)
         if json {
@@ -207,5 +208,20 @@ struct IndexPlan {
         }
         if let warning = stream.invalidUTF8Warning { printError("warning: \(warning)") }
         return builder.build()
+    }
+}
+
+/// Deletes the temporary files a killed writer of `path` left beside it (".NAME.tmp-PID-…" whose
+/// process no longer runs); a live writer's file is left alone.
+func removeStaleTemporaryFiles(of path: String) {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    let prefix = ".\(url.lastPathComponent).tmp-"
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+    for name in names where name.hasPrefix(prefix) {
+        guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }) else { continue }
+        if kill(pid, 0) != 0 && errno == ESRCH {
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
     }
 }

@@ -186,7 +186,9 @@ final class IndexedCollectionTests: XCTestCase {
 
     func testSnippetsSkipMailHeadersAndCollapseSpace() {
         XCTAssertEqual(IndexedItem.snippet(of: "From: a@b.org\nSubject: orbits\n  continued\n\nI have  a\nquestion\n"), "I have a question")
+        XCTAssertEqual(IndexedItem.snippet(of: "From: a@b\nArticle-I.D.: snoopy.1\nLines: 3\n\nbody"), "body")
         XCTAssertEqual(IndexedItem.snippet(of: "Note: this is text\n\nbody"), "Note: this is text body", "one colon line is not a header block")
+        XCTAssertEqual(IndexedItem.snippet(of: "Dear all: hello\nSee: this\n\nbody"), "Dear all: hello See: this body", "a blank in the name: not a header")
         XCTAssertEqual(IndexedItem.snippet(of: "plain   text\twith\nbreaks"), "plain text with breaks")
         XCTAssertEqual(IndexedItem.snippet(of: "From: a\nTo: b\n\n   \n"), "From: a To: b", "headers with an empty body are kept")
         XCTAssertEqual(IndexedItem.snippet(of: "abcdef", limit: 3), "abc…")

@@ -48,7 +48,8 @@ public struct IndexedItem: Sendable, Equatable {
     }
 
     /// `text` after a leading header block: at least two lines of the form `Name: value` (name of
-    /// letters, digits and '-'; continuation lines start with a blank), ended by a blank line. Text
+    /// printable ASCII without blanks, as RFC 5322 allows, e.g. "Article-I.D."; continuation lines
+    /// start with a blank), ended by a blank line. Text
     /// without such a block, or whose body after it is blank, is returned whole.
     static func bodyAfterHeaders(_ text: String) -> Substring {
         var headerLines = 0
@@ -66,7 +67,7 @@ public struct IndexedItem: Sendable, Equatable {
                 guard headerLines > 0 else { return Substring(text) }   // a continuation line
             } else {
                 guard let colon = line.firstIndex(of: ":"), colon > line.startIndex,
-                      line[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                      line[..<colon].allSatisfy({ $0.isASCII && $0 > " " && $0 != "\u{7F}" }) else {
                     return Substring(text)
                 }
                 headerLines += 1

@@ -326,5 +326,10 @@ final class CollectionWorkflowTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("warning: 25 of 30 items (83.3 %) share one code (00ff)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("6 distinct"), r.stderr)
+        let search = try semhash.run(["search", "--index", dir.path + "/i.smhi", "--query-code", "00ff"])
+        XCTAssertEqual(search.status, 0, search.stderr)
+        XCTAssertTrue(search.stderr.contains("its code 00ff is the code of 25 of the 30 items (83.3 %)"), search.stderr)
+        let elsewhere = try semhash.run(["search", "--index", dir.path + "/i.smhi", "--query-code", "0019"])
+        XCTAssertFalse(elsewhere.stderr.contains("warning"), elsewhere.stderr)
     }
 }

@@ -107,6 +107,19 @@ final class DocumentStreamingTests: XCTestCase {
                                         metadata: file.metadata)
         XCTAssertNotEqual(otherVocabulary.fingerprint, fp, "other vocabulary")
         XCTAssertEqual(ModelFingerprint(parsing: fp.description), fp)
+        // The four-lane float path hashes the same words as the byte path, at any alignment.
+        let values: [Float] = (0..<23).map { Float($0) * 0.37 - 2 }
+        for lead in 0..<3 {
+            var fast = FingerprintHasher(), slow = FingerprintHasher()
+            for b in 0..<lead { fast.combine(UInt8(b)); slow.combine(UInt8(b)) }
+            fast.combine(values)
+            for v in values { slow.combine(v.bitPattern) }
+            XCTAssertEqual(fast.finalize(), slow.finalize(), "lead \(lead)")
+        }
+        var one = FingerprintHasher(), other = FingerprintHasher()
+        one.combine(values)
+        other.combine(values.reversed())
+        XCTAssertNotEqual(one.finalize(), other.finalize(), "order matters")
         XCTAssertEqual(fp.description.count, 16)
         XCTAssertNil(ModelFingerprint(parsing: "xyz"))
     }

@@ -182,6 +182,8 @@ final class IndexedCollectionTests: XCTestCase {
         let many = BinaryCodes(bits: rows, bits: 8)
         let warnings = CodeUsage(many).warnings { many.hexString(at: $0) }
         XCTAssertTrue(warnings.contains { $0.hasPrefix("3 of 30 items (10.0 %) share one code (ff)") }, "\(warnings)")
+        XCTAssertEqual(CodeUsage(many).crowdedBuckets, [CodeUsage.Bucket(first: 27, count: 3)])
+        XCTAssertEqual(usage.crowdedBuckets, [], "under 20 items nothing is called crowded")
     }
 
     func testSnippetsSkipMailHeadersAndCollapseSpace() {

@@ -26,6 +26,15 @@ public struct CodeUsage: Sendable, Equatable {
     /// Per bit, the share of codes with that bit set.
     public let onesShare: [Double]
     public let bucketEntropy: Double
+    /// The buckets holding more than `largestShareWarning` of a collection of 20 or more items:
+    /// (first item, size), largest first.
+    public let crowdedBuckets: [Bucket]
+
+    public struct Bucket: Sendable, Equatable {
+        /// Position of the first item with this code.
+        public var first: Int
+        public var count: Int
+    }
 
     /// Largest-bucket share above which `warnings()` speaks up (a few percent of the collection).
     public static let largestShareWarning = 0.05
@@ -66,6 +75,10 @@ public struct CodeUsage: Sendable, Equatable {
             h -= p * log2(p)
         }
         bucketEntropy = h == 0 ? 0 : h   // no −0
+        let crowdedSize = Self.largestShareWarning * Double(codes.count)
+        crowdedBuckets = codes.count < 20 ? [] : buckets.filter { $0.count > 1 && Double($0.count) > crowdedSize }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }
+            .map { Bucket(first: $0.first, count: $0.count) }
     }
 
     public var largestShare: Double { count == 0 ? 0 : Double(largestBucket) / Double(count) }

@@ -67,9 +67,11 @@ import SemanticHashing
 
         if let code = args.string("--query-code") {
             let query = try BinaryCodes(parsing: code, bits: searcher.bits, source: "--query-code")
+            if let warning = searcher.crowdWarning(query, name: "1") { printError("warning: \(warning)") }
             try printer.printAll([Query(code: query, name: nil, text: nil)], results: searcher.search(query, k: k))
         } else if let text = args.string("--query") {
             let query = textQueries([text], names: ["1"])
+            if let warning = searcher.crowdWarning(query, name: "1") { printError("warning: \(warning)") }
             try printer.printAll([Query(code: query, name: nil, text: text)], results: searcher.search(query, k: k))
         } else {
             // One batch = the queries that have already arrived, so an interactive writer gets
@@ -93,6 +95,9 @@ import SemanticHashing
                 let results = searcher.search(queries, k: k)
                 for q in 0..<queries.count {
                     let query = Query(code: queries.gathering([q]), name: names[q], text: model == nil ? nil : batch[q].text)
+                    if let warning = searcher.crowdWarning(query.code, name: names[q] ?? String(stream.documentCount - queries.count + q + 1)) {
+                        printError("warning: \(warning)")
+                    }
                     try printer.printStreamed(query, hits: results.neighbors(of: q))
                 }
             }
@@ -113,6 +118,8 @@ struct IndexSearcher {
     let collections: [IndexedCollection]
     let index: any HammingIndex
     let offsets: [Int]
+    /// Codes holding more than a few percent of a file: (code, items, file).
+    let crowded: [(code: BinaryCodes, count: Int, file: Int)]
 
     init(indexList: String, kind: String?, threads: Int?) throws {
         // A path that exists as given is one file, even if it holds a comma.
@@ -138,6 +145,16 @@ struct IndexSearcher {
         var offsets = [0]
         for c in collections { offsets.append(offsets.last! + c.count) }
         self.offsets = offsets
+        crowded = collections.enumerated().flatMap { f, c in
+            CodeUsage(c.codes).crowdedBuckets.map { (c.codes.gathering([$0.first]), $0.count, f) }
+        }
+    }
+
+    /// A warning when the query's code is one that holds a large share of an index file.
+    func crowdWarning(_ query: BinaryCodes, name: String) -> String? {
+        guard let hit = crowded.first(where: { $0.code == query }) else { return nil }
+        let n = collections[hit.file].count
+        return "query \(name): its code \(query.hexString(at: 0)) is the code of \(hit.count) of the \(n) items (\(String(format: "%.1f", 100 * Double(hit.count) / Double(n))) %) of \(paths[hit.file]); hits at distance 0 come in index order, not by relevance"
     }
 
     var bits: Int { collections[0].bits }
@@ -197,7 +214,7 @@ struct HitPrinter {
         }
         var out = [head, line(searcher.hasClasses ? ["rank", "dist", "id", "class", "snippet"] : ["rank", "dist", "id", "", "snippet"])]
         out += rows.map(line)
-        return out.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
+        return out.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n") + "\n"
     }
 
     /// Every query of a one-shot search.

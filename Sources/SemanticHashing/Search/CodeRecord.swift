@@ -42,17 +42,27 @@ public enum CodeRecord {
             }
             return code + " " + id
         case .jsonl:
-            var object: [String: Any] = ["code": codes.hexString(at: i), "bits": codes.bits]
-            if let id { object["id"] = id }
-            if let model { object["model"] = model.description }
-            if let item {
-                if !item.classes.isEmpty { object["classes"] = item.classes }
-                if let s = item.snippet { object["snippet"] = s }
-            }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            return String(decoding: data, as: UTF8.self)
+            let record = OutputRecord(bits: codes.bits, classes: item.flatMap { $0.classes.isEmpty ? nil : $0.classes },
+                                      code: codes.hexString(at: i), id: id, model: model?.description, snippet: item?.snippet)
+            return String(decoding: try jsonEncoder.encode(record), as: UTF8.self)
         }
     }
+
+    /// A JSON line, keys in alphabetical order (JSONEncoder: JSONSerialization is several times slower on Linux).
+    private struct OutputRecord: Encodable {
+        var bits: Int
+        var classes: [String]?
+        var code: String
+        var id: String?
+        var model: String?
+        var snippet: String?
+    }
+
+    private static let jsonEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
 
     /// Reads code lines (hex or 0/1, with optional ids and '# semhash codes:' headers) or JSON
     /// lines of `line(…, format: .jsonl)`, whichever the first record is. `bits` resolves code

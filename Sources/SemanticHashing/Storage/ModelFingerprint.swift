@@ -7,7 +7,8 @@ import Foundation
 /// code for the same input.
 ///
 /// ```
-/// bytes  = JSON(configuration) ‖ JSON(preprocessing) ‖ for each tensor: name ‖ rows ‖ columns ‖ Float32 values
+/// bytes  = JSON(configuration) ‖ JSON(preprocessing) ‖ for each tensor: name length ‖ name ‖ rows ‖ columns
+///          ‖ zeros to a multiple of 8 bytes ‖ Float32 values
 /// words  = bytes as little-endian UInt64, the last one zero-padded, then the byte count
 /// four lanes, lane l ← fmix64(lane l ⊕ word_i) for i ≡ l (mod 4), lanes seeded "smhfp001" … "smhfp004"
 /// h = fmix64(fmix64(fmix64(fmix64(lane₀) ⊕ lane₁) ⊕ lane₂) ⊕ lane₃),  fingerprint = fmix64(h ⊕ byte count)
@@ -82,6 +83,15 @@ struct FingerprintHasher {
 
     mutating func combine(_ data: Data) { data.withUnsafeBytes { combine($0) } }
 
+    /// Zero bytes up to the next word boundary.
+    mutating func alignToWord() {
+        guard pendingBytes > 0 else { return }
+        total &+= UInt64(8 - pendingBytes)
+        absorb(pending)
+        pending = 0
+        pendingBytes = 0
+    }
+
     mutating func combine<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { combine($0) }
     }
@@ -141,6 +151,7 @@ extension ModelFile {
             nameBytes.withUnsafeBytes { hasher.combine($0) }
             hasher.combine(UInt64(tensor.rows))
             hasher.combine(UInt64(tensor.columns))
+            hasher.alignToWord()
             hasher.combine(tensor.storage)
         }
         return ModelFingerprint(value: hasher.finalize())

@@ -318,6 +318,30 @@ final class CollectionWorkflowTests: XCTestCase {
         XCTAssertEqual(mixed.status, 66)
     }
 
+    /// A text dataset loaded on its own has its own vocabulary: its columns are not the model's.
+    func testAnotherFoldersFeaturesAreRefusedAndItsRawTextEncoded() throws {
+        let f = try Self.makeFixture()
+        let semhash = try SemhashProcess()
+        for (topic, words) in [("music", ["guitar", "drum", "song", "album", "concert"]), ("garden", ["rose", "soil", "seed", "tulip", "hedge"])] {
+            let folder = f.dir.path + "/other/" + topic
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for d in 0..<20 {
+                try "\(words.shuffled().joined(separator: " ")) rocket goal".write(toFile: folder + "/n\(d)", atomically: true, encoding: .utf8)
+            }
+        }
+        let other = "text:\(f.dir.path)/other"
+        let encode = try semhash.run(["encode", "--model", f.model, "--data", other, "--split", "test"])
+        XCTAssertEqual(encode.status, 64, encode.stderr)
+        XCTAssertTrue(encode.stderr.contains("its own vocabulary") && encode.stderr.contains("--split all"), encode.stderr)
+        let evaluate = try semhash.run(["evaluate", "--model", f.model, "--data", other])
+        XCTAssertEqual(evaluate.status, 64, evaluate.stderr)
+        XCTAssertTrue(evaluate.stderr.contains("its own vocabulary"), evaluate.stderr)
+        let all = try semhash.run(["encode", "--model", f.model, "--data", other, "--split", "all"])
+        XCTAssertEqual(all.status, 0, all.stderr)
+        XCTAssertEqual(all.stdout.split(separator: "\n").count, 41)
+        XCTAssertTrue(all.stdout.contains(" garden/n0\n"), all.stdout)
+    }
+
     func testDegenerateCodesAreReported() throws {
         let semhash = try SemhashProcess()
         let dir = try TempDirectory()

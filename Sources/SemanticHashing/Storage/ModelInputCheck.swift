@@ -12,21 +12,22 @@
 /// ```
 extension ModelFile {
     public func checkInputs(of dataset: Dataset, source: String) throws {
+        if case .text(let mine) = preprocessing {
+            guard case .text(let theirs) = dataset.preprocessing else {
+                throw SemanticHashingError.invalidArgument(
+                    name: "--data", reason: "the model reads raw text through its vectoriser, but \(source) holds ready-made feature vectors whose columns cannot be checked against its vocabulary")
+            }
+            guard mine.settings == theirs.settings, mine.vocabulary == theirs.vocabulary,
+                  mine.inverseDocumentFrequency == theirs.inverseDocumentFrequency else {
+                let shared = Set(mine.vocabulary).intersection(theirs.vocabulary).count
+                throw SemanticHashingError.invalidArgument(
+                    name: "--data", reason: "\(source) was vectorised with its own vocabulary (\(shared) of its \(theirs.vocabulary.count) terms are among the model's \(mine.vocabulary.count)\(mine.settings == theirs.settings ? "" : "; other vectoriser settings")), so its columns are not the model's inputs")
+            }
+        }
         let inputs = model.configuration.inputDimensions
         guard dataset.featureCount == inputs else {
             throw SemanticHashingError.invalidArgument(
                 name: "--data", reason: "\(source) has \(dataset.featureCount) features, the model reads \(inputs)")
-        }
-        guard case .text(let mine) = preprocessing else { return }
-        guard case .text(let theirs) = dataset.preprocessing else {
-            throw SemanticHashingError.invalidArgument(
-                name: "--data", reason: "the model reads raw text through its vectoriser, but \(source) holds ready-made feature vectors whose columns cannot be checked against its vocabulary")
-        }
-        guard mine.settings == theirs.settings, mine.vocabulary == theirs.vocabulary,
-              mine.inverseDocumentFrequency == theirs.inverseDocumentFrequency else {
-            let shared = Set(mine.vocabulary).intersection(theirs.vocabulary).count
-            throw SemanticHashingError.invalidArgument(
-                name: "--data", reason: "\(source) was vectorised with its own vocabulary (\(shared) of its \(theirs.vocabulary.count) terms are among the model's \(mine.vocabulary.count)\(mine.settings == theirs.settings ? "" : ", other settings")), so its columns are not the model's inputs; give the dataset the model was trained on, or encode all its documents with --split all, which re-reads the raw text")
         }
     }
 }

@@ -97,7 +97,8 @@ func encodeDataset(_ specText: String, part: DatasetPart, model: LoadedModel, id
     do {
         try model.file.checkInputs(of: dataset, source: specText)
     } catch SemanticHashingError.invalidArgument(_, let reason) where model.readsText && DatasetDocuments.canRead(spec) {
-        throw SemanticHashingError.invalidArgument(name: option, reason: reason + " (--split all does that for \(specText))")
+        throw SemanticHashingError.invalidArgument(
+            name: option, reason: reason + "; --split all re-reads the raw text of every document and encodes it with the model's vocabulary")
     }
     var parts: [(collection: IndexedCollection, source: String)] = []
     for (name, split) in try part.splits(of: dataset) {

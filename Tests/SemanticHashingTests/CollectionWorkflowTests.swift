@@ -161,13 +161,15 @@ final class CollectionWorkflowTests: XCTestCase {
         try IndexFile.write(old, to: base)
         try (f.jsonLines.prefix(20).joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
 
+        let errors = f.dir.path + "/add-errors.txt"
         func launch() throws -> Process {
+            _ = FileManager.default.createFile(atPath: errors, contents: nil)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: semhash.binary)
             p.arguments = ["index", "--index", target, "--model", f.model, "--add", "-", "--input", "jsonl"]
             p.standardInput = FileHandle(forReadingAtPath: input)
             p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
+            p.standardError = FileHandle(forWritingAtPath: errors)
             try p.run()
             return p
         }
@@ -176,7 +178,7 @@ final class CollectionWorkflowTests: XCTestCase {
         let start = Date()
         let whole = try launch()
         whole.waitUntilExit()
-        XCTAssertEqual(whole.terminationStatus, 0)
+        XCTAssertEqual(whole.terminationStatus, 0, (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
         let duration = Date().timeIntervalSince(start)
         let new = try IndexFile.read(target)
         XCTAssertEqual(new.count, old.count + 20)
@@ -195,9 +197,11 @@ final class CollectionWorkflowTests: XCTestCase {
         }
         print("kill during --add (\(String(format: "%.2f", duration)) s per run): \(outcomes.joined(separator: " "))")
         // The next writer clears what killed writers left behind.
+        try FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: base, toPath: target)
         let p = try launch()
         p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(p.terminationStatus, 0, (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
         let left = try FileManager.default.contentsOfDirectory(atPath: f.dir.path).filter { $0.hasPrefix(".big.smhi.tmp-") }
         XCTAssertEqual(left, [], "stale temporary files")
     }

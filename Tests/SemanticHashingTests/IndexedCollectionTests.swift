@@ -184,6 +184,13 @@ final class IndexedCollectionTests: XCTestCase {
         XCTAssertTrue(warnings.contains { $0.hasPrefix("3 of 30 items (10.0 %) share one code (ff)") }, "\(warnings)")
         XCTAssertEqual(CodeUsage(many).crowdedBuckets, [CodeUsage.Bucket(first: 27, count: 3)])
         XCTAssertEqual(usage.crowdedBuckets, [], "under 20 items nothing is called crowded")
+        // The two-pass heavy-hitter count finds exactly the buckets a full count finds.
+        for (seed, bits) in [(1, 4), (2, 6), (3, 70), (4, 12)] as [(UInt64, Int)] {
+            let codes = clusteredCodes(count: 400, bits: bits, seed: seed)
+            XCTAssertEqual(CodeUsage.crowdedBuckets(codes), CodeUsage(codes).crowdedBuckets, "seed \(seed), \(bits) bits")
+        }
+        XCTAssertFalse(CodeUsage.crowdedBuckets(clusteredCodes(count: 400, bits: 4, seed: 1)).isEmpty, "4-bit codes crowd")
+        XCTAssertEqual(CodeUsage.crowdedBuckets(many), [CodeUsage.Bucket(first: 27, count: 3)])
     }
 
     func testSnippetsSkipMailHeadersAndCollapseSpace() {

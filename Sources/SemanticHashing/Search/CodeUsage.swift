@@ -81,6 +81,49 @@ public struct CodeUsage: Sendable, Equatable {
             .map { Bucket(first: $0.first, count: $0.count) }
     }
 
+    /// The buckets holding more than `share` of the codes (at least 20 codes, buckets of 2 or
+    /// more), as `crowdedBuckets`, without counting every bucket: one Misra–Gries pass with
+    /// ⌈1/share⌉ counters keeps every code more frequent than N·share among its candidates, a
+    /// second pass counts the candidates exactly. O(N/share) time, O(1/share) memory.
+    public static func crowdedBuckets(_ codes: BinaryCodes, share: Double = largestShareWarning) -> [Bucket] {
+        let n = codes.count
+        guard n >= 20, share > 0 else { return [] }
+        let slots = Int((1 / share).rounded(.up))
+        let perCode = codes.wordsPerCode
+        var candidates: [Int] = []      // first positions of candidate codes
+        var counters: [Int] = []
+        let words = codes.words
+        @inline(__always) func same(_ i: Int, _ j: Int) -> Bool {
+            if perCode == 1 { return words[i] == words[j] }
+            for w in 0..<perCode where words[i * perCode + w] != words[j * perCode + w] { return false }
+            return true
+        }
+        for i in 0..<n {
+            var found: Int?
+            for c in candidates.indices where same(candidates[c], i) { found = c; break }
+            if let c = found {
+                counters[c] += 1
+            } else if candidates.count < slots {
+                candidates.append(i)
+                counters.append(1)
+            } else {
+                for c in counters.indices { counters[c] -= 1 }
+                let keep = counters.indices.filter { counters[$0] > 0 }
+                candidates = keep.map { candidates[$0] }
+                counters = keep.map { counters[$0] }
+            }
+        }
+        let threshold = share * Double(n)
+        return candidates.compactMap { first -> Bucket? in
+            var count = 0, earliest = n
+            for i in 0..<n where same(first, i) {
+                count += 1
+                earliest = min(earliest, i)
+            }
+            return count > 1 && Double(count) > threshold ? Bucket(first: earliest, count: count) : nil
+        }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }
+    }
+
     public var largestShare: Double { count == 0 ? 0 : Double(largestBucket) / Double(count) }
 
     /// Bits set in every code, or in none: they carry no information.

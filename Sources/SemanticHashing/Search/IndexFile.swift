@@ -112,15 +112,18 @@ public enum IndexFile {
         try AtomicFile.write(encode(collection), to: path)
     }
 
-    public static func read(_ path: String) throws -> IndexedCollection {
-        try decode(readFile(path), source: path)
+    /// Reads and checks an index file. `checkingUniqueIDs` false skips the one check that costs a
+    /// hash table of every id, for readers that only search (ids are unique in every file
+    /// `write` produced; a file with duplicates would just show them).
+    public static func read(_ path: String, checkingUniqueIDs: Bool = true) throws -> IndexedCollection {
+        try decode(readFile(path), source: path, checkingUniqueIDs: checkingUniqueIDs)
     }
 
-    public static func decode(_ data: Data, source: String) throws -> IndexedCollection {
-        try data.withUnsafeBytes { raw in try decode(raw, source: source) }
+    public static func decode(_ data: Data, source: String, checkingUniqueIDs: Bool = true) throws -> IndexedCollection {
+        try data.withUnsafeBytes { raw in try decode(raw, source: source, checkingUniqueIDs: checkingUniqueIDs) }
     }
 
-    private static func decode(_ bytes: UnsafeRawBufferPointer, source: String) throws -> IndexedCollection {
+    private static func decode(_ bytes: UnsafeRawBufferPointer, source: String, checkingUniqueIDs: Bool) throws -> IndexedCollection {
         func bad(_ reason: String, at offset: Int? = nil) -> SemanticHashingError {
             .malformedInput(location: offset.map { "\(source), offset \($0)" } ?? source, reason: reason)
         }
@@ -248,7 +251,7 @@ public enum IndexFile {
             ? Labels(classCount: metadata.classNames.count, isMultiLabel: multiLabel, offsets: offsets, classes: classes) : nil
         let collection = IndexedCollection(codes: codes, ids: ids, labels: labels, classNames: metadata.classNames,
                                            snippets: snippets, provenance: metadata.model, kind: kind)
-        try collection.checkUniqueIDs(source: source)
+        if checkingUniqueIDs { try collection.checkUniqueIDs(source: source) }
         return collection
     }
 

@@ -126,7 +126,7 @@ struct IndexSearcher {
         let paths = FileManager.default.fileExists(atPath: indexList) ? [indexList]
             : indexList.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard !paths.contains(where: \.isEmpty) else { throw UsageError(description: "--index: empty file name in '\(indexList)'") }
-        collections = try paths.map { try IndexFile.read($0) }
+        collections = try paths.map { try IndexFile.read($0, checkingUniqueIDs: false) }
         self.paths = paths
         let first = collections[0]
         for (c, path) in zip(collections, paths).dropFirst() {
@@ -146,7 +146,7 @@ struct IndexSearcher {
         for c in collections { offsets.append(offsets.last! + c.count) }
         self.offsets = offsets
         crowded = collections.enumerated().flatMap { f, c in
-            CodeUsage(c.codes).crowdedBuckets.map { (c.codes.gathering([$0.first]), $0.count, f) }
+            CodeUsage.crowdedBuckets(c.codes).map { (c.codes.gathering([$0.first]), $0.count, f) }
         }
     }
 

@@ -237,7 +237,7 @@ struct HitPrinter {
         var head = "query"
         if let name = query.name { head += " \(name)" }
         if let text = query.text { head += " \"\(text.prefix(60))\(text.count > 60 ? "…" : "")\"" }
-        head += "  code \(query.code.hexString(at: 0))"
+        head += (query.name == nil && query.text == nil ? " " : "  ") + "code \(query.code.hexString(at: 0))"
         let rows = hits.enumerated().map { rank, hit -> [String] in
             let (_, item, _) = searcher.locate(hit.index)
             let snippet = item.snippet.map { $0.count > 90 ? String($0.prefix(90)) + "…" : $0 } ?? ""

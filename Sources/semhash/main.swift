@@ -17,6 +17,7 @@ let commands: [Command] = [
     .benchKernels,
     benchTrainingStepCommand,
     benchSearchCommand,
+    benchStreamCommand,
     benchMetricsCommand,
 ]
 

@@ -47,14 +47,14 @@ final class BinaryCodesTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for (bits, ids) in [(16, nil), (64, ["a", "é", ""]), (130, ["x", "y", "z"])] as [(Int, [String]?)] {
-            let listing = CodeListing(codes: uniformCodes(count: 3, bits: bits, seed: 5), ids: ids)
+            let listing = IndexedCollection(CodeListing(codes: uniformCodes(count: 3, bits: bits, seed: 5), ids: ids))
             let path = dir + "/i\(bits).smhi"
             try IndexFile.write(listing, to: path)
             XCTAssertEqual(try IndexFile.read(path), listing)
         }
         XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
 
-        let good = IndexFile.encode(CodeListing(codes: uniformCodes(count: 10, bits: 32, seed: 1), ids: (0..<10).map(String.init)))
+        let good = IndexFile.encode(IndexedCollection(codes: uniformCodes(count: 10, bits: 32, seed: 1), ids: (0..<10).map(String.init)))
         var damaged: [(String, Data)] = [("truncated", good.prefix(good.count - 3)), ("header only", good.prefix(20)),
                                          ("empty", Data()), ("foreign", Data("PK\u{3}\u{4} not an index at all, just text".utf8))]
         var flipped = good; flipped[50] ^= 0x10; damaged.append(("bit flip", flipped))

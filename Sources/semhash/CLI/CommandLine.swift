@@ -94,6 +94,8 @@ struct Command: Sendable {
     var summary: String
     var discussion: String = ""
     var positionals: [(name: String, help: String)] = []
+    /// Any number of further arguments after `positionals` (e.g. the files of `index --merge`).
+    var trailingArguments: (name: String, help: String)? = nil
     var options: [OptionSpec] = []
     /// Sets of options of which at most one may be given.
     var exclusive: [[String]] = []
@@ -103,13 +105,14 @@ struct Command: Sendable {
 
     var help: String {
         var lines = ["OVERVIEW: \(summary)", ""]
-        let positional = positionals.map { "<\($0.name)>" }.joined(separator: " ")
+        let positional = (positionals.map { "<\($0.name)>" } + (trailingArguments.map { ["[<\($0.name)> …]"] } ?? []))
+            .joined(separator: " ")
         let required = options.filter(\.isRequired).map { "\($0.name) <\($0.valueName ?? "")>" }.joined(separator: " ")
         lines.append("USAGE: semhash \(name)\(positional.isEmpty ? "" : " " + positional)\(required.isEmpty ? "" : " " + required) [options]")
         if !discussion.isEmpty { lines += ["", discussion] }
-        if !positionals.isEmpty {
+        if !positionals.isEmpty || trailingArguments != nil {
             lines += ["", "ARGUMENTS:"]
-            for p in positionals { lines.append("  " + "<\(p.name)>".padding(toLength: 26, withPad: " ", startingAt: 0) + p.help) }
+            for p in positionals + (trailingArguments.map { [$0] } ?? []) { lines.append("  " + "<\(p.name)>".padding(toLength: 26, withPad: " ", startingAt: 0) + p.help) }
         }
         lines += ["", "OPTIONS:"]
         for o in options + [.flag("--help", "Show this help.")] {
@@ -148,9 +151,12 @@ struct ParsedArguments {
         self.command = command
         var i = 0
         let known = Dictionary(uniqueKeysWithValues: command.options.map { ($0.name, $0) })
+        var optionsEnded = false
         while i < arguments.count {
             let arg = arguments[i]
-            if arg.hasPrefix("--") && arg.count > 2 {
+            if arg == "--" && command.trailingArguments != nil && !optionsEnded {
+                optionsEnded = true   // everything after "--" is an argument, even "--name"
+            } else if !optionsEnded && arg.hasPrefix("--") && arg.count > 2 {
                 var name = arg
                 var inline: String?
                 if let eq = arg.firstIndex(of: "=") {
@@ -182,7 +188,7 @@ struct ParsedArguments {
             }
             i += 1
         }
-        if positionals.count > command.positionals.count {
+        if positionals.count > command.positionals.count && command.trailingArguments == nil {
             throw UsageError(description: "unexpected argument '\(positionals[command.positionals.count])' for 'semhash \(command.name)'")
         }
         for group in command.exclusive {

@@ -20,9 +20,7 @@ let evaluateCommand = Command(
         let file = try ModelFile.read(from: try args.required("--model"))
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: true)
         let config = file.model.configuration
-        guard dataset.featureCount == config.inputDimensions else {
-            throw SemanticHashingError.invalidArgument(name: "--data", reason: "has \(dataset.featureCount) features, the model expects \(config.inputDimensions)")
-        }
+        try file.checkInputs(of: dataset, source: try args.required("--data"))
         let start = Date()
         let metrics = HashingRun.evaluate(file.model, on: dataset)
         let seconds = Date().timeIntervalSince(start)

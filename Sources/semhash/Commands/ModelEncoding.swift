@@ -1,41 +1,178 @@
 import Foundation
 import SemanticHashing
 
-/// `search --model M --query TEXT`: raw text through the model's stored vectoriser, then its code.
-func queryCodeFromModel(modelPath: String, text: String, bits: Int) throws -> BinaryCodes {
-    let file = try ModelFile.read(from: modelPath)
-    guard file.model.configuration.bits == bits else {
-        throw UsageError(description: "the model makes \(file.model.configuration.bits)-bit codes, the index holds \(bits)-bit codes")
+/// A model file read once per process, with its fingerprint (what indexes record).
+struct LoadedModel {
+    let path: String
+    let file: ModelFile
+    let fingerprint: ModelFingerprint
+
+    init(path: String) throws {
+        self.path = path
+        file = try ModelFile.read(from: path)
+        fingerprint = file.fingerprint
     }
-    guard case .text(let vectorizer) = file.preprocessing else {
-        throw SemanticHashingError.invalidArgument(
-            name: "--query", reason: "\(modelPath) was trained on feature vectors (\(file.metadata.dataset)), not raw text; use --query-code or --stdin")
+
+    var bits: Int { file.model.configuration.bits }
+    var provenance: IndexProvenance { IndexProvenance(model: file, fingerprint: fingerprint, path: path) }
+    var readsText: Bool { if case .text = file.preprocessing { return true } else { return false } }
+
+    /// Raw text to codes with this model (an error for a model trained on feature vectors).
+    func encoder(option: String = "--model") throws -> DocumentEncoder {
+        do {
+            return try DocumentEncoder(model: file, source: path, fingerprint: fingerprint)
+        } catch let SemanticHashingError.invalidArgument(_, reason) {
+            throw UsageError(description: "\(option): \(path) \(reason)")
+        }
     }
-    try vectorizer.checkReproducible()
-    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-        throw SemanticHashingError.invalidArgument(name: "--query", reason: "is empty")
+
+    /// Refuses an index whose codes another model made (or of another length); warns when the
+    /// index records no model, so nothing can be checked.
+    func check(against collection: IndexedCollection, indexPath: String) throws {
+        if let recorded = collection.provenance {
+            guard recorded.fingerprint == fingerprint else {
+                throw SemanticHashingError.invalidArgument(
+                    name: "--model", reason: "\(path) is model \(fingerprint) (\(provenance.description)), but \(indexPath) was built with model \(recorded.fingerprint) (\(recorded.description)); its codes are not comparable. Use that model, or rebuild the index with 'semhash index --model \(path) --data …'")
+            }
+        } else if collection.count > 0 {
+            printError("warning: \(indexPath) records no model (built from bare codes), so it cannot be checked that \(path) made its codes")
+        }
+        guard collection.bits == bits else {
+            throw SemanticHashingError.invalidArgument(
+                name: "--model", reason: "\(path) makes \(bits)-bit codes, \(indexPath) holds \(collection.bits)-bit codes")
+        }
     }
-    let features = vectorizer.transform([text]).features
-    if features.nonZeroCount == 0 {
-        printError("warning: no word of the query is in the model's vocabulary; its code is the model's code for an empty document")
-    }
-    return BinaryCodes(thresholding: file.model.codeValues(.sparse(features)))
 }
 
-/// `index --model M --data DATASET`: the codes of the dataset's database (train + val), with ids
-/// "row [class] text" so search results are readable.
-func indexCodesFromModel(modelPath: String, dataSpec: String) throws -> CodeListing {
-    let file = try ModelFile.read(from: modelPath)
-    let dataset = try DatasetSpec(parsing: dataSpec).load()
-    guard dataset.featureCount == file.model.configuration.inputDimensions else {
-        throw SemanticHashingError.invalidArgument(name: "--data", reason: "has \(dataset.featureCount) features, the model expects \(file.model.configuration.inputDimensions)")
+/// Which items of a dataset a command takes.
+enum DatasetPart: String, CaseIterable {
+    case train, val, database, test, all
+
+    static func option(default value: DatasetPart) -> OptionSpec {
+        .choice("--split", "PART", "Items of the dataset (database = train + val; all = every document)",
+                allCases.map(\.rawValue), default: value.rawValue)
     }
-    let database = dataset.database
-    let codes = BinaryCodes(thresholding: file.model.codeValues(database.features))
-    let ids = (0..<database.count).map { i -> String in
-        let classes = database.labels.classesOf(i).map { dataset.classNames[Int($0)] }.joined(separator: ",")
-        let text = database.texts.map { " " + String($0[i].prefix(100)).replacingOccurrences(of: "\n", with: " ") } ?? ""
-        return "\(i) [\(classes)]\(text)"
+
+    /// The named splits this part holds, in index order.
+    func splits(of dataset: Dataset) throws -> [(name: String, split: DataSplit)] {
+        switch self {
+        case .train: return [("train", dataset.train)]
+        case .val:
+            guard let v = dataset.validation else {
+                throw SemanticHashingError.invalidArgument(name: "--split", reason: "the dataset has no validation split")
+            }
+            return [("val", v)]
+        case .database: return [("train", dataset.train)] + (dataset.validation.map { [("val", $0)] } ?? [])
+        case .test: return [("test", dataset.test)]
+        case .all: return try DatasetPart.database.splits(of: dataset) + [("test", dataset.test)]
+        }
     }
-    return CodeListing(codes: codes, ids: ids)
+}
+
+/// The ids of a split's items. Until the loaders give every item its own id (relative path,
+/// FILE:LINE, row), an item is named by its split and row, e.g. "test:17".
+func itemIDs(of split: DataSplit, named name: String) -> [String] {
+    (0..<split.count).map { "\(name):\($0)" }
+}
+
+/// The documents of a dataset spec encoded with `model`, with ids, classes and snippets:
+/// - text datasets with `part` all: every raw document, through the model's own vectoriser
+///   (`DatasetDocuments`), ids relative paths or FILE:LINE;
+/// - otherwise the loader's splits, whose features must be the model's inputs (`checkInputs`).
+func encodeDataset(_ specText: String, part: DatasetPart, model: LoadedModel, idPrefix: String, snippetLength: Int,
+                   option: String = "--data") throws -> IndexedCollection {
+    let spec = try usageChecked(option) { try DatasetSpec(parsing: specText) }
+    if model.readsText && part == .all && DatasetDocuments.canRead(spec) {
+        var documents = try DatasetDocuments.read(spec)
+        if !idPrefix.isEmpty { for i in documents.indices { documents[i].id = idPrefix + documents[i].id } }
+        var encoder = try model.encoder()
+        var builder = IndexedCollectionBuilder(bits: model.bits, provenance: model.provenance, snippetLength: snippetLength)
+        for start in stride(from: 0, to: documents.count, by: 1024) {
+            let batch = Array(documents[start ..< min(start + 1024, documents.count)])
+            builder.add(batch, codes: encoder.codes(for: batch.map(\.text)))
+        }
+        return builder.build()
+    }
+    let dataset = try spec.load()
+    do {
+        try model.file.checkInputs(of: dataset, source: specText)
+    } catch SemanticHashingError.invalidArgument(_, let reason) where model.readsText && DatasetDocuments.canRead(spec) {
+        throw SemanticHashingError.invalidArgument(
+            name: option, reason: reason + "; --split all re-reads the raw text of every document and encodes it with the model's vocabulary")
+    }
+    var parts: [(collection: IndexedCollection, source: String)] = []
+    for (name, split) in try part.splits(of: dataset) {
+        let codes = BinaryCodes(thresholding: model.file.model.codeValues(split.features))
+        let snippets = split.texts.map { texts in texts.map { IndexedItem.snippet(of: $0, limit: snippetLength) } }
+        let collection = IndexedCollection(codes: codes, ids: itemIDs(of: split, named: name).map { idPrefix + $0 },
+                                           labels: split.labels, classNames: dataset.classNames,
+                                           snippets: snippetLength > 0 ? snippets : nil, provenance: model.provenance)
+        parts.append((collection, "\(specText) (\(name))"))
+    }
+    return try IndexedCollection.merging(parts)
+}
+
+/// Prints the code usage of `codes` (one line) and its warnings to standard error; returns it.
+@discardableResult
+func reportCodeUsage(_ codes: BinaryCodes, of what: String, quiet: Bool = false) -> CodeUsage {
+    let usage = CodeUsage(codes)
+    if !quiet { printError("code usage of \(what): \(usage.summary)") }
+    for warning in usage.warnings(code: { codes.hexString(at: $0) }) { printError("warning: \(warning)") }
+    return usage
+}
+
+extension CodeUsage {
+    var json: [String: Any] {
+        ["codes": count, "distinct": distinctCodes, "largestBucket": largestBucket, "largestShare": largestShare,
+         "constantBits": constantBits, "meanImbalance": meanImbalance, "bucketEntropy": bucketEntropy,
+         "onesShare": onesShare]
+    }
+}
+
+/// `train` reports how the new model's codes use the code space on the training items.
+func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool) {
+    reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
+}
+
+/// Standard output or a file written atomically at `finish` (temporary file, then rename):
+/// lines go out as they are written, so a pipe sees each batch at once.
+final class OutputSink {
+    private let handle: FileHandle
+    private let target: String?
+    private let temporary: String?
+
+    init(path: String?) throws {
+        target = path
+        guard let path else {
+            handle = FileHandle.standardOutput
+            temporary = nil
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
+        guard FileManager.default.createFile(atPath: temp, contents: nil), let h = FileHandle(forWritingAtPath: temp) else {
+            throw SemanticHashingError.io(path: path, reason: "cannot create a file here")
+        }
+        handle = h
+        temporary = temp
+    }
+
+    deinit {
+        if let temporary, FileManager.default.fileExists(atPath: temporary) { try? FileManager.default.removeItem(atPath: temporary) }
+    }
+
+    func write(_ text: String) throws {
+        do { try handle.write(contentsOf: Data(text.utf8)) } catch {
+            throw SemanticHashingError.io(path: target ?? "<stdout>", reason: "cannot write (\(error.localizedDescription))")
+        }
+    }
+
+    func finish() throws {
+        guard let temporary, let target else { return }
+        try handle.close()
+        if rename(temporary, target) != 0 {
+            throw SemanticHashingError.io(path: target, reason: "cannot rename the temporary file into place (\(String(cString: strerror(errno))))")
+        }
+    }
 }

@@ -26,6 +26,7 @@ let trainCommand = Command(
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
         let run = try settings.train(on: dataset, args: args, quiet: quiet)
         try run.file.write(to: out)
+        reportTrainingCodeUsage(run.file, on: dataset.database, quiet: quiet)
         if quiet {
             try CommonOptions.printJSON(run.summaryJSON.merging(["out": out]) { a, _ in a })
         } else {

@@ -6,7 +6,7 @@ import XCTest
 /// in a folder after it. This reads the sources and checks every name a file mentions.
 final class LayeringTests: XCTestCase {
     static let order = ["Support", "Numerics", "Search", "Text", "Data", "Loaders", "Layers", "Losses", "Models", "Baselines",
-                        "Training", "Storage", "Evaluation", "Experiments"]
+                        "Training", "Storage", "Collections", "Evaluation", "Experiments"]
 
     static var sourceRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -49,11 +49,15 @@ public struct DatasetSpec: Sendable, CustomStringConvertible {
     }
 
     /// Reads and prepares the dataset.
-    public func load() throws -> Dataset {
+    public func load() throws -> Dataset { try load(vectorizer: nil) }
+
+    /// Reads the dataset; a text dataset is vectorised with `vectorizer` when one is given (a
+    /// trained model's, so the features are the model's inputs) instead of a newly fitted one.
+    public func load(vectorizer: TextVectorizer?) throws -> Dataset {
         switch kind {
-        case "snippets": return try SnippetsLoader.load(directory: argument, options: options)
-        case "20news": return try NewsgroupsLoader.load(directory: argument, options: options)
-        case "text": return try TextCorpusLoader.load(path: argument, options: options)
+        case "snippets": return try SnippetsLoader.load(directory: argument, options: options, vectorizer: vectorizer)
+        case "20news": return try NewsgroupsLoader.load(directory: argument, options: options, vectorizer: vectorizer)
+        case "text": return try TextCorpusLoader.load(path: argument, options: options, vectorizer: vectorizer)
         case "tmc": return try TMCLoader.load(directory: argument, options: options)
         case "libsvm": return try LibSVMLoader.load(paths: argument, options: options)
         case "arff": return try ARFFLoader.load(paths: argument, options: options)

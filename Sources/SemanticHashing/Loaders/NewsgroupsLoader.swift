@@ -24,7 +24,7 @@ import Foundation
 /// data.classCount   // 20
 /// ```
 public enum NewsgroupsLoader {
-    public static func load(directory: String, options: [String: String]) throws -> Dataset {
+    public static func load(directory: String, options: [String: String], vectorizer: TextVectorizer? = nil) throws -> Dataset {
         let opts = try TextLoaderOptions(options, allowed: ["seed", "features"], loader: "20news")
         var settings = TextVectorizerSettings.newsgroups
         opts.apply(to: &settings)
@@ -51,7 +51,7 @@ public enum NewsgroupsLoader {
         return try TextDatasetBuilder.build(
             name: "20news", source: directory, documents: documents,
             train: partition.train, validation: partition.validation, test: Array(trainCount..<documents.count),
-            classNames: groups, settings: settings, fitOnValidation: true, dropEmptyTrainingRows: true,
+            classNames: groups, settings: settings, fitOnValidation: true, dropEmptyTrainingRows: true,prefitted: vectorizer,
             loaderSettings: [("encoding", "latin-1; header block (up to the first blank line) removed"),
                              ("split", "training posts shuffled with seed \(opts.seed): last 10 % is validation"),
                              ("seed", "\(opts.seed)")])

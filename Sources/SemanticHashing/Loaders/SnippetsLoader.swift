@@ -20,7 +20,7 @@ import Foundation
 /// data.train.count   // 9054
 /// ```
 public enum SnippetsLoader {
-    public static func load(directory: String, options: [String: String]) throws -> Dataset {
+    public static func load(directory: String, options: [String: String], vectorizer: TextVectorizer? = nil) throws -> Dataset {
         let opts = try TextLoaderOptions(options, loader: "snippets")
         var settings = TextVectorizerSettings.snippets
         opts.apply(to: &settings)
@@ -50,7 +50,7 @@ public enum SnippetsLoader {
         return try TextDatasetBuilder.build(
             name: "snippets", source: directory, documents: documents,
             train: partition.train, validation: partition.validation, test: testRows, classNames: classNames,
-            settings: settings,
+            settings: settings,prefitted: vectorizer,
             loaderSettings: [("split", "train.txt shuffled with seed \(opts.seed): last 10 % is validation"),
                              ("seed", "\(opts.seed)"), ("encoding", opts.encoding.rawValue)],
             notes: [trainFile, testFile].filter { $0.fallbackLines > 0 }.map {

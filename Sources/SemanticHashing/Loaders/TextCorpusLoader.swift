@@ -30,12 +30,12 @@ import Foundation
 /// let data = try TextCorpusLoader.load(path: "my-corpus", options: ["ngrams": "1..2"])
 /// ```
 public enum TextCorpusLoader {
-    public static func load(path: String, options: [String: String]) throws -> Dataset {
+    public static func load(path: String, options: [String: String], vectorizer: TextVectorizer? = nil) throws -> Dataset {
         let opts = try TextLoaderOptions(options, loader: "text")
         var settings = TextVectorizerSettings.snippets
         opts.apply(to: &settings)
         if let pair = try lineFilePair(path) {
-            return try loadLineFiles(train: pair.train, test: pair.test, source: path, opts: opts, settings: settings)
+            return try loadLineFiles(train: pair.train, test: pair.test, source: path, opts: opts, settings: settings, vectorizer: vectorizer)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -98,13 +98,13 @@ public enum TextCorpusLoader {
         }
         return try TextDatasetBuilder.build(
             name: "text", source: path, documents: documents, train: partition.train, validation: partition.validation,
-            test: partition.test, classNames: classNames, settings: settings,
+            test: partition.test, classNames: classNames, settings: settings,prefitted: vectorizer,
             loaderSettings: loaderSettings + [("seed", "\(opts.seed)"), ("encoding", opts.encoding.rawValue)], notes: notes)
     }
 
     /// `TRAIN,TEST`, or a folder with `train.txt` and `test.txt` (and no class folders of those
     /// names), as two line files; nil for the other layouts.
-    private static func lineFilePair(_ path: String) throws -> (train: String, test: String)? {
+    static func lineFilePair(_ path: String) throws -> (train: String, test: String)? {
         let parts = path.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 2 {
             for p in parts where !FileManager.default.fileExists(atPath: p) {
@@ -119,7 +119,7 @@ public enum TextCorpusLoader {
     }
 
     private static func loadLineFiles(train: String, test: String, source: String, opts: TextLoaderOptions,
-                                      settings: TextVectorizerSettings) throws -> Dataset {
+                                      settings: TextVectorizerSettings, vectorizer: TextVectorizer?) throws -> Dataset {
         let trainFile = try LabelledLineFile(path: train, encoding: opts.encoding)
         let testFile = try LabelledLineFile(path: test, encoding: opts.encoding)
         let classNames = Set(trainFile.entries.map(\.label)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -142,7 +142,7 @@ public enum TextCorpusLoader {
         let p = SeededPartition(count: trainFile.entries.count, seed: opts.seed)
         return try TextDatasetBuilder.build(
             name: "text", source: source, documents: documents, train: p.train, validation: p.validation,
-            test: Array(trainFile.entries.count..<documents.count), classNames: classNames, settings: settings,
+            test: Array(trainFile.entries.count..<documents.count), classNames: classNames, settings: settings,prefitted: vectorizer,
             loaderSettings: [("layout", "two line files, label last: \(train), \(test)"),
                              ("split", "train lines shuffled with seed \(opts.seed): last 10 % is validation"),
                              ("seed", "\(opts.seed)"), ("encoding", opts.encoding.rawValue)], notes: notes)

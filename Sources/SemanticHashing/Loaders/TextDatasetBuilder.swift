@@ -27,7 +27,7 @@ enum TextDatasetBuilder {
     static func build(name: String, source: String, documents: [LabelledDocument],
                       train: [Int], validation: [Int], test: [Int], classNames: [String],
                       settings: TextVectorizerSettings, fitOnValidation: Bool = false,
-                      dropEmptyTrainingRows: Bool = false,
+                      dropEmptyTrainingRows: Bool = false, prefitted: TextVectorizer? = nil,
                       loaderSettings: [(key: String, value: String)], notes: [String] = []) throws -> Dataset {
         guard !train.isEmpty else {
             throw SemanticHashingError.malformedInput(location: source, reason: "no training documents")
@@ -35,9 +35,15 @@ enum TextDatasetBuilder {
         guard !test.isEmpty else {
             throw SemanticHashingError.malformedInput(location: source, reason: "no test documents")
         }
-        let fitRows = fitOnValidation ? train + validation : train
-        let fitted = TextVectorizer.fitTransform(fitRows.map { documents[$0].text }, settings: settings)
+        // With a prefitted vectoriser (a model's) nothing is fitted: every split goes through its
+        // vocabulary, and no row is dropped, since every document is to be encoded.
+        let fitRows = prefitted == nil ? (fitOnValidation ? train + validation : train) : []
+        let fitted = prefitted.map { (vectorizer: $0, features: SparseMatrix(rows: 0, columns: $0.featureCount, rowStart: [0], columnIndices: [], values: []),
+                                      counts: SparseMatrix(rows: 0, columns: $0.featureCount, rowStart: [0], columnIndices: [], values: [])) }
+            ?? TextVectorizer.fitTransform(fitRows.map { documents[$0].text }, settings: settings)
         let vectorizer = fitted.vectorizer
+        let settings = vectorizer.settings
+        let dropEmptyTrainingRows = dropEmptyTrainingRows && prefitted == nil
         guard vectorizer.featureCount > 0 else {
             throw SemanticHashingError.malformedInput(
                 location: source, reason: "no term of the \(fitRows.count) training documents survives the vectoriser's rules (stop words, length, document frequency)")
@@ -74,7 +80,8 @@ enum TextDatasetBuilder {
         info += loaderSettings
         info.append(("items", "\(trainSplit.count) train / \(validationSplit?.count ?? 0) validation / \(testSplit.count) test"
                      + (dropped > 0 ? " (\(dropped) all-zero training rows dropped)" : "")))
-        info.append(("vectoriser fitted on", "\(fitRows.count) documents (\(fitOnValidation ? "train + validation" : "train part only"))"))
+        info.append(("vectoriser fitted on", prefitted != nil ? "(given: the model's own)"
+                     : "\(fitRows.count) documents (\(fitOnValidation ? "train + validation" : "train part only"))"))
         info += settings.summary
         if settings.lemmatizer == .wordnet, let wn = WordNetLemmatizer.shared {
             info = info.map { $0.key == "lemmatizer" ? ("lemmatizer", "wordnet (\(wn.directory))") : $0 }

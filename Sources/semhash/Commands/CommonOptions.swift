@@ -92,11 +92,16 @@ enum CommonOptions {
     // MARK: Steps
 
     /// Loads --data. `ranks`: the caller will rank the database (evaluation), so warn when its
-    /// order can sway the metrics.
-    static func loadDataset(_ args: ParsedArguments, quiet: Bool = false, ranks: Bool = true) throws -> (Dataset, Double) {
+    /// order can sway the metrics. `model`: the text is vectorised by that model's own vectoriser.
+    static func loadDataset(_ args: ParsedArguments, quiet: Bool = false, ranks: Bool = true, for model: ModelFile? = nil) throws -> (Dataset, Double) {
         let spec = try DatasetSpec(parsing: try args.required("--data"))
         let start = Date()
-        let dataset = try spec.load()
+        var vectorizer: TextVectorizer?
+        if let model, case .text(let v) = model.preprocessing {
+            try v.checkReproducible()
+            vectorizer = v
+        }
+        let dataset = try spec.load(vectorizer: vectorizer)
         let seconds = Date().timeIntervalSince(start)
         if !quiet { printError("loaded \(spec) in \(String(format: "%.2f", seconds)) s: \(dataset.train.count) train, \(dataset.validation?.count ?? 0) val, \(dataset.test.count) test, \(dataset.featureCount) features, \(dataset.classCount) classes") }
         if !quiet { for note in dataset.notes { printError("note: \(note)") } }

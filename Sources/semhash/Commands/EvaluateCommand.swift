@@ -18,7 +18,7 @@ let evaluateCommand = Command(
     ],
     run: { args in
         let file = try ModelFile.read(from: try args.required("--model"))
-        let (dataset, _) = try CommonOptions.loadDataset(args, quiet: true)
+        let (dataset, _) = try CommonOptions.loadDataset(args, quiet: true, for: file)
         let config = file.model.configuration
         try file.checkInputs(of: dataset, source: try args.required("--data"))
         let start = Date()

@@ -17,6 +17,13 @@ struct LoadedModel {
     var provenance: IndexProvenance { IndexProvenance(model: file, fingerprint: fingerprint, path: path) }
     var readsText: Bool { if case .text = file.preprocessing { return true } else { return false } }
 
+    /// A dataset as this model sees it: text through the model's stored vectoriser.
+    func load(_ spec: DatasetSpec) throws -> Dataset {
+        guard case .text(let vectorizer) = file.preprocessing else { return try spec.load() }
+        try vectorizer.checkReproducible()
+        return try spec.load(vectorizer: vectorizer)
+    }
+
     /// Raw text to codes with this model (an error for a model trained on feature vectors).
     func encoder(option: String = "--model") throws -> DocumentEncoder {
         do {
@@ -69,16 +76,17 @@ enum DatasetPart: String, CaseIterable {
     }
 }
 
-/// The ids of a split's items. Until the loaders give every item its own id (relative path,
-/// FILE:LINE, row), an item is named by its split and row, e.g. "test:17".
+/// The ids of a split's items: the loader's (relative path, FILE:LINE, row), else split and row.
 func itemIDs(of split: DataSplit, named name: String) -> [String] {
-    (0..<split.count).map { "\(name):\($0)" }
+    split.ids ?? (0..<split.count).map { "\(name):\($0)" }
 }
 
-/// The documents of a dataset spec encoded with `model`, with ids, classes and snippets:
-/// - text datasets with `part` all: every raw document, through the model's own vectoriser
-///   (`DatasetDocuments`), ids relative paths or FILE:LINE;
-/// - otherwise the loader's splits, whose features must be the model's inputs (`checkInputs`).
+/// The documents of a dataset spec encoded with `model`, with ids, classes and snippets. Text is
+/// always vectorised by the model's own vectoriser (one vocabulary per model: nothing is refitted,
+/// so a document keeps its code however the collection grows):
+/// - a `text:` dataset with `part` all: every raw document in file order (`DatasetDocuments`), as
+///   `encode --stdin` would see it;
+/// - otherwise the loader's splits; feature datasets must match the model's inputs (`checkInputs`).
 func encodeDataset(_ specText: String, part: DatasetPart, model: LoadedModel, idPrefix: String, snippetLength: Int,
                    option: String = "--data") throws -> IndexedCollection {
     let spec = try usageChecked(option) { try DatasetSpec(parsing: specText) }
@@ -93,13 +101,8 @@ func encodeDataset(_ specText: String, part: DatasetPart, model: LoadedModel, id
         }
         return builder.build()
     }
-    let dataset = try spec.load()
-    do {
-        try model.file.checkInputs(of: dataset, source: specText)
-    } catch SemanticHashingError.invalidArgument(_, let reason) where model.readsText && DatasetDocuments.canRead(spec) {
-        throw SemanticHashingError.invalidArgument(
-            name: option, reason: reason + "; --split all re-reads the raw text of every document and encodes it with the model's vocabulary")
-    }
+    let dataset = try model.load(spec)
+    try model.file.checkInputs(of: dataset, source: specText)
     var parts: [(collection: IndexedCollection, source: String)] = []
     for (name, split) in try part.splits(of: dataset) {
         let codes = BinaryCodes(thresholding: model.file.model.codeValues(split.features))

@@ -7,9 +7,12 @@ import Foundation
 /// ```
 /// text:DIR    DIR/<class>/<file>           → id "<class>/<file>",        class <class>
 ///             DIR/{train,test}/<class>/<f>  → id "train/<class>/<f>", …
-/// text:FILE   one document a line, label last → id "FILE:LINE",         class = the label
+/// text:FILE   one document a line, label last → id "NAME:LINE" (NAME = the file's name), class = the label
+/// text:TRAIN,TEST or DIR/{train,test}.txt     → the lines of both files, ids "NAME:LINE"
 /// ```
-/// Files are read and checked as the `text` loader reads them (same order, same UTF-8 rules).
+/// Files are read and checked as the `text` loader reads them (same order, same decoding). For
+/// streaming tools and benchmarks; to encode a dataset with a model, load it with the model's
+/// vectoriser instead (`DatasetSpec.load(vectorizer:)`).
 ///
 /// ```swift
 /// let docs = try DatasetDocuments.read(try DatasetSpec(parsing: "text:new-posts"))
@@ -20,17 +23,19 @@ public enum DatasetDocuments {
 
     public static func read(_ spec: DatasetSpec) throws -> [StreamedDocument] {
         guard canRead(spec) else {
-            throw SemanticHashingError.invalidArgument(name: "--data", reason: "'\(spec)' is not a text dataset, so its raw documents cannot be listed")
+            throw SemanticHashingError.invalidArgument(name: "dataset spec", reason: "'\(spec)' is not a text dataset, so its raw documents cannot be listed")
         }
         let path = spec.argument
+        func lines(_ file: String) throws -> [StreamedDocument] {
+            let name = (file as NSString).lastPathComponent
+            return try LabelledLineFile(path: file).entries.map { StreamedDocument(id: "\(name):\($0.line)", text: $0.text, classes: [$0.label]) }
+        }
+        if let pair = try TextCorpusLoader.lineFilePair(path) { return try lines(pair.train) + lines(pair.test) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SemanticHashingError.missingInput(path: path, reason: "no such file or directory")
         }
-        guard isDirectory.boolValue else {
-            let file = try LabelledLineFile(path: path)
-            return file.entries.map { StreamedDocument(id: "\(path):\($0.line)", text: $0.text, classes: [$0.label]) }
-        }
+        guard isDirectory.boolValue else { return try lines(path) }
         func folder(_ p: String) -> Bool {
             var d: ObjCBool = false
             return FileManager.default.fileExists(atPath: p, isDirectory: &d) && d.boolValue
@@ -47,7 +52,8 @@ public enum DatasetDocuments {
                 let classFolder = (root.dir as NSString).appendingPathComponent(c)
                 for name in try CorpusFolder.files(in: classFolder) {
                     let file = (classFolder as NSString).appendingPathComponent(name)
-                    let text = try TextCorpusLoader.utf8Text(try readFile(file), path: file)
+                    var fallbacks = 0
+                    let text = try TextCorpusLoader.decode(try readFile(file), path: file, encoding: .auto, fallbacks: &fallbacks)
                     guard text.contains(where: { !$0.isWhitespace }) else {
                         throw SemanticHashingError.malformedInput(location: file, reason: "empty document")
                     }

@@ -27,16 +27,16 @@ final class HammingSearchTests: XCTestCase {
                 let seed = UInt64(n * 1000 + bits)
                 let db = clustered ? clusteredCodes(count: n, bits: bits, seed: seed) : uniformCodes(count: n, bits: bits, seed: seed)
                 let queries = clustered ? clusteredCodes(count: 13, bits: bits, seed: seed + 1) : uniformCodes(count: 13, bits: bits, seed: seed + 1)
-                for threads in [1, 2] {
-                    var index = LinearScanIndex(codes: db, threads: threads)
+                for (threads, kernel) in [1, 2].flatMap({ t in ScanKernel.allCases.filter(\.isSupported).map { (t, $0) } }) {
+                    var index = LinearScanIndex(codes: db, threads: threads, kernel: kernel)
                     index.queryBatchSize = 8
                     for k in [0, 1, 10, n, n + 3] {
                         XCTAssertEqual(index.search(queries, k: k), BruteForceSearch.search(db, queries, k: k),
-                                       "n \(n) bits \(bits) k \(k) clustered \(clustered) threads \(threads)")
+                                       "n \(n) bits \(bits) k \(k) clustered \(clustered) threads \(threads) \(kernel)")
                     }
                     for radius in [-1, 0, bits / 4, bits / 2, bits] {
                         XCTAssertEqual(index.rangeSearch(queries, radius: radius), BruteForceSearch.rangeSearch(db, queries, radius: radius),
-                                       "n \(n) bits \(bits) radius \(radius)")
+                                       "n \(n) bits \(bits) radius \(radius) \(kernel)")
                     }
                 }
             }

@@ -1,0 +1,233 @@
+/// The bit-sliced ("vertical") Hamming kernel: decides `distance < T` for a whole block of
+/// database codes at once, one bit per code in each lane of a SIMD vector of 64-bit words.
+///
+/// ```
+/// block of S = 64 · W codes (W = Lanes.scalarCount), bits planes p_0 … p_{bits−1}
+/// for each plane j: x_j = p_j ⊕ (q_j ? 1…1 : 0…0)
+/// count = (2^L − T) + Σ_j x_j  with carry-save adders, per code   (L = ⌈log₂ bits⌉)
+/// mask  = [count < 2^L] = [distance < T] = NOT bit L of count
+/// ```
+///
+/// The code is generic over the lane vector so that one source serves two instruction sets:
+/// the library inlines it with two lanes (SSE2 on baseline x86-64, NEON on arm64), and the
+/// `BitSlicedScanAVX2` module specialises it with four lanes in a module compiled for
+/// x86-64-v3. Why bit-sliced at all: baseline x86-64 has no `popcnt`, and even with it a
+/// per-code popcount, compare and branch costs several instructions per code, while the adder
+/// tree costs about 5.4 vector operations per plane for S codes (0.7 per code at 32 bits and
+/// two lanes, 0.35 with four), and the comparison with the query's cut-off T comes free.
+///
+/// ```swift
+/// let block = BitSlicedKernel.firstMatch(Bits32.self, planes: p, bits: 32, queryMasks: q,
+///                                        threshold: 7, blocks: 0..<n, scratch: s, mask: &m)
+/// ```
+public enum BitSlicedKernel {
+    /// L = ⌈log₂ bits⌉: the counter level whose bit decides `distance < T` (see `startingCounts`).
+    @inlinable @inline(__always)
+    public static func decidingLevel(bits: Int) -> Int {
+        bits <= 1 ? 0 : Int.bitWidth - (bits - 1).leadingZeroBitCount
+    }
+
+    /// Counter levels above the 1s, 2s and 4s counters: up to and including the deciding level.
+    /// The general kernel keeps them in `scratch`.
+    @inlinable
+    public static func highLevels(bits: Int) -> Int {
+        max(0, decidingLevel(bits: bits) - 2)
+    }
+
+    /// Bit `level` of the counters' starting value c = 2^L − T, as a lane of all ones or zeros.
+    /// Starting the count at c instead of 0 turns the comparison into one bit: the distance d
+    /// satisfies d ≥ T exactly when d + c ≥ 2^L, and d + c ≤ bits + 2^L − 1 < 2^(L+1), so that is
+    /// bit L of the final count. No per-level compare is needed after the adder tree.
+    @inlinable @inline(__always)
+    static func startingCounts<Lanes: SIMD>(_ level: Int, bits: Int, threshold: Int) -> Lanes where Lanes.Scalar == UInt64 {
+        let offset = (1 << decidingLevel(bits: bits)) - threshold
+        return Lanes(repeating: 0 &- UInt64(truncatingIfNeeded: (offset >> level) & 1))
+    }
+
+    /// Full adder on bit vectors: (high, low) ← a + b + low.
+    @inlinable @inline(__always)
+    static func carrySave<Lanes: SIMD>(_ high: inout Lanes, _ low: inout Lanes, _ a: Lanes, _ b: Lanes) where Lanes.Scalar == UInt64 {
+        let u = low ^ a
+        high = (low & a) | (u & b)
+        low = u ^ b
+    }
+
+    /// The first block in `blocks` holding a code at distance < `threshold` from the query; its
+    /// mask (bit r of lane w for code 64·w + r of the block) goes to `mask`. Returns
+    /// `blocks.upperBound` when no block has one. Block b's planes start at `planes + b · bits`;
+    /// 1 ≤ threshold ≤ bits; `scratch` holds at least `highLevels(bits)` lanes.
+    @inlinable @inline(__always)
+    public static func firstMatch<Lanes: SIMD, Length: CodeLength>(
+        _ length: Length.Type, planes: UnsafePointer<Lanes>, bits dynamicBits: Int, queryMasks: UnsafePointer<Lanes>,
+        threshold: Int, blocks: Range<Int>, scratch: UnsafeMutablePointer<Lanes>, mask: inout Lanes
+    ) -> Int where Lanes.Scalar == UInt64 {
+        let bits = Length.bits ?? dynamicBits
+        let levels = highLevels(bits: bits)
+        for block in blocks {
+            let m = bits < 128
+                ? lessThanMaskShort(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold)
+                : lessThanMask(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold,
+                               levels: levels, scratch: scratch)
+            var any: UInt64 = 0
+            for lane in 0..<Lanes.scalarCount { any |= m[lane] }
+            if any != 0 {
+                mask = m
+                return block
+            }
+        }
+        return blocks.upperBound
+    }
+
+    /// Lanes whose code is at distance < `threshold` (1 ≤ threshold ≤ bits) from the query, for
+    /// any length: the counters above the 4s live in `scratch` (`levels` = `highLevels(bits)`).
+    @inlinable @inline(__always)
+    public static func lessThanMask<Lanes: SIMD>(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
+                                                 threshold: Int, levels: Int, scratch high: UnsafeMutablePointer<Lanes>) -> Lanes
+    where Lanes.Scalar == UInt64 {
+        let zero = Lanes(repeating: 0)
+        var ones: Lanes = startingCounts(0, bits: bits, threshold: threshold)
+        var twos: Lanes = startingCounts(1, bits: bits, threshold: threshold)
+        var fours: Lanes = startingCounts(2, bits: bits, threshold: threshold)
+        for l in 0..<levels { high[l] = startingCounts(l + 3, bits: bits, threshold: threshold) }
+        var j = 0
+        // Harley–Seal: 8 inputs → one "eights" vector with 7 carry-save adders.
+        while j + 8 <= bits {
+            var twosA = zero, twosB = zero, foursA = zero, foursB = zero, eights = zero
+            carrySave(&twosA, &ones, p[j] ^ q[j], p[j + 1] ^ q[j + 1])
+            carrySave(&twosB, &ones, p[j + 2] ^ q[j + 2], p[j + 3] ^ q[j + 3])
+            carrySave(&foursA, &twos, twosA, twosB)
+            carrySave(&twosA, &ones, p[j + 4] ^ q[j + 4], p[j + 5] ^ q[j + 5])
+            carrySave(&twosB, &ones, p[j + 6] ^ q[j + 6], p[j + 7] ^ q[j + 7])
+            carrySave(&foursB, &twos, twosA, twosB)
+            carrySave(&eights, &fours, foursA, foursB)
+            var carry = eights
+            for l in 0..<levels {
+                let h = high[l]
+                high[l] = h ^ carry
+                carry = h & carry
+            }
+            j += 8
+        }
+        // Remaining inputs (bits not a multiple of 8): ripple-carry, one at a time.
+        while j < bits {
+            var carry = p[j] ^ q[j]
+            var c = ones & carry; ones ^= carry; carry = c
+            c = twos & carry; twos ^= carry; carry = c
+            c = fours & carry; fours ^= carry; carry = c
+            for l in 0..<levels {
+                let h = high[l]
+                high[l] = h ^ carry
+                carry = h & carry
+            }
+            j += 1
+        }
+        let deciding = decidingLevel(bits: bits)
+        let reached = deciding >= 3 ? high[deciding - 3] : (deciding == 2 ? fours : (deciding == 1 ? twos : ones))
+        // `^ all ones`, not `~`: the prefix operator is lowered lane by lane through scalar registers.
+        return reached ^ Lanes(repeating: ~0)
+    }
+
+    /// `lessThanMask` for codes shorter than 128 bits: the counters live in locals, so when the
+    /// caller passes a constant `bits` (16, 32, 64) the adder tree unrolls into registers.
+    @inlinable @inline(__always)
+    public static func lessThanMaskShort<Lanes: SIMD>(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
+                                                      threshold: Int) -> Lanes where Lanes.Scalar == UInt64 {
+        let zero = Lanes(repeating: 0)
+        @inline(__always) func start(_ level: Int) -> Lanes { startingCounts(level, bits: bits, threshold: threshold) }
+        var ones = start(0), twos = start(1), fours = start(2)
+        var counts = HighCounters(eights: start(3), sixteens: start(4), thirtyTwos: start(5), sixtyFours: start(6),
+                                  oneTwentyEights: start(7))
+        let deciding = decidingLevel(bits: bits)
+        // Harley–Seal: 8 inputs → one "eights" vector with 7 carry-save adders.
+        @inline(__always) func addGroup(_ j: Int) {
+            var twosA = zero, twosB = zero, foursA = zero, foursB = zero, eights = zero
+            carrySave(&twosA, &ones, p[j] ^ q[j], p[j + 1] ^ q[j + 1])
+            carrySave(&twosB, &ones, p[j + 2] ^ q[j + 2], p[j + 3] ^ q[j + 3])
+            carrySave(&foursA, &twos, twosA, twosB)
+            carrySave(&twosA, &ones, p[j + 4] ^ q[j + 4], p[j + 5] ^ q[j + 5])
+            carrySave(&twosB, &ones, p[j + 6] ^ q[j + 6], p[j + 7] ^ q[j + 7])
+            carrySave(&foursB, &twos, twosA, twosB)
+            carrySave(&eights, &fours, foursA, foursB)
+            counts.add(eights, upTo: deciding)
+        }
+        var j = 0
+        // Swift's SIMD bitwise operators are lane-by-lane code that LLVM's SLP vectoriser gathers
+        // back into vectors, and how well depends on the loop's shape: with four lanes and a
+        // one-group loop it split the 64-bit case into two-lane halves (twice the instructions),
+        // with two lanes and four groups per iteration it fell back to scalar code. So four-lane
+        // vectors take four groups per iteration and two-lane vectors one (checked in the
+        // disassembly; `semhash bench search --kernels portable,avx2` shows a regression).
+        if Lanes.scalarCount >= 4 {
+            while j + 32 <= bits {
+                addGroup(j); addGroup(j + 8); addGroup(j + 16); addGroup(j + 24)
+                j += 32
+            }
+        }
+        while j + 8 <= bits {
+            addGroup(j)
+            j += 8
+        }
+        while j < bits {
+            var carry = p[j] ^ q[j]
+            var c = ones & carry; ones ^= carry; carry = c
+            c = twos & carry; twos ^= carry; carry = c
+            c = fours & carry; fours ^= carry; carry = c
+            counts.add(carry, upTo: deciding)
+            j += 1
+        }
+        let reached: Lanes
+        switch deciding {
+        case 0: reached = ones
+        case 1: reached = twos
+        case 2: reached = fours
+        case 3: reached = counts.eights
+        case 4: reached = counts.sixteens
+        case 5: reached = counts.thirtyTwos
+        case 6: reached = counts.sixtyFours
+        default: reached = counts.oneTwentyEights
+        }
+        return reached ^ Lanes(repeating: ~0)
+    }
+
+    /// The 8s…128s counters of `lessThanMaskShort`; only levels up to the deciding one are kept
+    /// (the count never carries past it), so a constant code length drops the rest at compile time.
+    @usableFromInline
+    struct HighCounters<Lanes: SIMD> where Lanes.Scalar == UInt64 {
+        @usableFromInline var eights, sixteens, thirtyTwos, sixtyFours, oneTwentyEights: Lanes
+
+        @inlinable @inline(__always)
+        init(eights: Lanes, sixteens: Lanes, thirtyTwos: Lanes, sixtyFours: Lanes, oneTwentyEights: Lanes) {
+            self.eights = eights
+            self.sixteens = sixteens
+            self.thirtyTwos = thirtyTwos
+            self.sixtyFours = sixtyFours
+            self.oneTwentyEights = oneTwentyEights
+        }
+
+        /// Adds a bit vector of weight 8.
+        @inlinable @inline(__always)
+        mutating func add(_ carry: Lanes, upTo deciding: Int) {
+            guard deciding >= 3 else { return }
+            var c = eights & carry; eights ^= carry
+            guard deciding >= 4 else { return }
+            var d = sixteens & c; sixteens ^= c; c = d
+            guard deciding >= 5 else { return }
+            d = thirtyTwos & c; thirtyTwos ^= c; c = d
+            guard deciding >= 6 else { return }
+            d = sixtyFours & c; sixtyFours ^= c; c = d
+            guard deciding >= 7 else { return }
+            oneTwentyEights ^= c
+        }
+    }
+
+    /// The query's bits as lanes of all ones (bit set) or all zeros, `bits` lanes; the query is
+    /// packed most significant bit first (bit j in word j / 64 at position 63 − j mod 64).
+    @inlinable
+    public static func queryMasks<Lanes: SIMD>(_ code: UnsafePointer<UInt64>, bits: Int, into out: UnsafeMutablePointer<Lanes>)
+    where Lanes.Scalar == UInt64 {
+        for j in 0..<bits {
+            let set = (code[j >> 6] >> UInt64(63 - j & 63)) & 1 == 1
+            out[j] = Lanes(repeating: set ? ~0 : 0)
+        }
+    }
+}

@@ -16,9 +16,14 @@
 /// tree costs about 5.4 vector operations per plane for S codes (0.7 per code at 32 bits and
 /// two lanes, 0.35 with four), and the comparison with the query's cut-off T comes free.
 ///
+/// On a match the kernel also leaves the low L bits of every code's count in `counts`, so the
+/// caller reads the exact distances of the few passing codes from there instead of fetching
+/// the codes themselves (a cache miss each, a fifth of the scan's time when it did).
+///
 /// ```swift
-/// let block = BitSlicedKernel.firstMatch(Bits32.self, planes: p, bits: 32, queryMasks: q,
-///                                        threshold: 7, blocks: 0..<n, scratch: s, mask: &m)
+/// let block = BitSlicedKernel.firstMatch(Bits32.self, planes: p, bits: 32, queryMasks: q, threshold: 7,
+///                                        blocks: 0..<n, counts: c, mask: &m)
+/// let d = BitSlicedKernel.distance(ofCode: r, counts: c, bits: 32, threshold: 7)
 /// ```
 public enum BitSlicedKernel {
     /// L = ⌈log₂ bits⌉: the counter level whose bit decides `distance < T` (see `startingCounts`).
@@ -27,11 +32,10 @@ public enum BitSlicedKernel {
         bits <= 1 ? 0 : Int.bitWidth - (bits - 1).leadingZeroBitCount
     }
 
-    /// Counter levels above the 1s, 2s and 4s counters: up to and including the deciding level.
-    /// The general kernel keeps them in `scratch`.
+    /// Lanes the `counts` buffer of `firstMatch` needs: one per counter level 0…L.
     @inlinable
-    public static func highLevels(bits: Int) -> Int {
-        max(0, decidingLevel(bits: bits) - 2)
+    public static func countLevels(bits: Int) -> Int {
+        decidingLevel(bits: bits) + 1
     }
 
     /// Bit `level` of the counters' starting value c = 2^L − T, as a lane of all ones or zeros.
@@ -52,39 +56,65 @@ public enum BitSlicedKernel {
         low = u ^ b
     }
 
-    /// The first block in `blocks` holding a code at distance < `threshold` from the query; its
-    /// mask (bit r of lane w for code 64·w + r of the block) goes to `mask`. Returns
-    /// `blocks.upperBound` when no block has one. Block b's planes start at `planes + b · bits`;
-    /// 1 ≤ threshold ≤ bits; `scratch` holds at least `highLevels(bits)` lanes.
+    /// The first block in `blocks` holding a code at distance < `threshold` from the query, or
+    /// `blocks.upperBound` when none has one. For that block, `mask` gets bit r of lane w set for
+    /// each such code 64·w + r, and `counts[0..<L]` the low bits of the codes' counts (read them
+    /// with `distance(ofCode:…)`). Block b's planes start at `planes + b · bits`;
+    /// 1 ≤ threshold ≤ bits; `counts` holds `countLevels(bits)` lanes.
     @inlinable @inline(__always)
     public static func firstMatch<Lanes: SIMD, Length: CodeLength>(
         _ length: Length.Type, planes: UnsafePointer<Lanes>, bits dynamicBits: Int, queryMasks: UnsafePointer<Lanes>,
-        threshold: Int, blocks: Range<Int>, scratch: UnsafeMutablePointer<Lanes>, mask: inout Lanes
+        threshold: Int, blocks: Range<Int>, counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes
     ) -> Int where Lanes.Scalar == UInt64 {
         let bits = Length.bits ?? dynamicBits
-        let levels = highLevels(bits: bits)
+        let deciding = decidingLevel(bits: bits)
         for block in blocks {
-            let m = bits < 128
-                ? lessThanMaskShort(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold)
-                : lessThanMask(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold,
-                               levels: levels, scratch: scratch)
-            var any: UInt64 = 0
-            for lane in 0..<Lanes.scalarCount { any |= m[lane] }
-            if any != 0 {
-                mask = m
-                return block
+            let m: Lanes
+            if bits < 128 {
+                let c = shortCounts(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold)
+                m = c.level(deciding) ^ Lanes(repeating: ~0)
+                if isEmpty(m) { continue }
+                for l in 0..<deciding { counts[l] = c.level(l) }
+            } else {
+                m = lessThanMask(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold, counts: counts)
+                if isEmpty(m) { continue }
             }
+            mask = m
+            return block
         }
         return blocks.upperBound
     }
 
+    /// The distance of code r of the block `firstMatch` returned (it must be in the mask, and
+    /// `threshold` the one passed): the low L bits of its count, minus the starting value.
+    @inlinable @inline(__always)
+    public static func distance<Lanes: SIMD>(ofCode r: Int, counts: UnsafePointer<Lanes>, bits: Int, threshold: Int) -> Int
+    where Lanes.Scalar == UInt64 {
+        let deciding = decidingLevel(bits: bits)
+        let lane = r >> 6, shift = UInt64(r & 63)
+        var count = 0
+        for l in 0..<deciding { count |= Int(truncatingIfNeeded: (counts[l][lane] >> shift) & 1) << l }
+        return count - ((1 << deciding) - threshold)
+    }
+
+    @inlinable @inline(__always)
+    static func isEmpty<Lanes: SIMD>(_ m: Lanes) -> Bool where Lanes.Scalar == UInt64 {
+        var any: UInt64 = 0
+        for lane in 0..<Lanes.scalarCount { any |= m[lane] }
+        return any == 0
+    }
+
     /// Lanes whose code is at distance < `threshold` (1 ≤ threshold ≤ bits) from the query, for
-    /// any length: the counters above the 4s live in `scratch` (`levels` = `highLevels(bits)`).
+    /// any length: all counter levels live in `counts` (`countLevels(bits)` lanes), where they
+    /// stay for `distance(ofCode:…)`; the 1s, 2s and 4s are kept in registers until the end.
     @inlinable @inline(__always)
     public static func lessThanMask<Lanes: SIMD>(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
-                                                 threshold: Int, levels: Int, scratch high: UnsafeMutablePointer<Lanes>) -> Lanes
+                                                 threshold: Int, counts: UnsafeMutablePointer<Lanes>) -> Lanes
     where Lanes.Scalar == UInt64 {
         let zero = Lanes(repeating: 0)
+        let deciding = decidingLevel(bits: bits)
+        let levels = max(0, deciding - 2)   // the 8s and up, in counts[3…]
+        let high = counts + 3
         var ones: Lanes = startingCounts(0, bits: bits, threshold: threshold)
         var twos: Lanes = startingCounts(1, bits: bits, threshold: threshold)
         var fours: Lanes = startingCounts(2, bits: bits, threshold: threshold)
@@ -121,22 +151,24 @@ public enum BitSlicedKernel {
             }
             j += 1
         }
-        let deciding = decidingLevel(bits: bits)
-        let reached = deciding >= 3 ? high[deciding - 3] : (deciding == 2 ? fours : (deciding == 1 ? twos : ones))
+        counts[0] = ones
+        if deciding >= 1 { counts[1] = twos }
+        if deciding >= 2 { counts[2] = fours }
         // `^ all ones`, not `~`: the prefix operator is lowered lane by lane through scalar registers.
-        return reached ^ Lanes(repeating: ~0)
+        return counts[deciding] ^ Lanes(repeating: ~0)
     }
 
-    /// `lessThanMask` for codes shorter than 128 bits: the counters live in locals, so when the
-    /// caller passes a constant `bits` (16, 32, 64) the adder tree unrolls into registers.
+    /// The counts of codes shorter than 128 bits, started at 2^L − T: the counters live in
+    /// locals, so when the caller passes a constant `bits` (16, 32, 64) the adder tree unrolls
+    /// into registers. Bit L (`level(L)`) is set exactly for the codes at distance ≥ T.
     @inlinable @inline(__always)
-    public static func lessThanMaskShort<Lanes: SIMD>(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
-                                                      threshold: Int) -> Lanes where Lanes.Scalar == UInt64 {
+    static func shortCounts<Lanes: SIMD>(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
+                                         threshold: Int) -> Counts<Lanes> where Lanes.Scalar == UInt64 {
         let zero = Lanes(repeating: 0)
         @inline(__always) func start(_ level: Int) -> Lanes { startingCounts(level, bits: bits, threshold: threshold) }
         var ones = start(0), twos = start(1), fours = start(2)
-        var counts = HighCounters(eights: start(3), sixteens: start(4), thirtyTwos: start(5), sixtyFours: start(6),
-                                  oneTwentyEights: start(7))
+        var counts = Counts(ones: zero, twos: zero, fours: zero, eights: start(3), sixteens: start(4), thirtyTwos: start(5),
+                            sixtyFours: start(6), oneTwentyEights: start(7))
         let deciding = decidingLevel(bits: bits)
         // Harley–Seal: 8 inputs → one "eights" vector with 7 carry-save adders.
         @inline(__always) func addGroup(_ j: Int) {
@@ -148,7 +180,7 @@ public enum BitSlicedKernel {
             carrySave(&twosB, &ones, p[j + 6] ^ q[j + 6], p[j + 7] ^ q[j + 7])
             carrySave(&foursB, &twos, twosA, twosB)
             carrySave(&eights, &fours, foursA, foursB)
-            counts.add(eights, upTo: deciding)
+            counts.addEights(eights, upTo: deciding)
         }
         var j = 0
         // Swift's SIMD bitwise operators are lane-by-lane code that LLVM's SLP vectoriser gathers
@@ -172,31 +204,28 @@ public enum BitSlicedKernel {
             var c = ones & carry; ones ^= carry; carry = c
             c = twos & carry; twos ^= carry; carry = c
             c = fours & carry; fours ^= carry; carry = c
-            counts.add(carry, upTo: deciding)
+            counts.addEights(carry, upTo: deciding)
             j += 1
         }
-        let reached: Lanes
-        switch deciding {
-        case 0: reached = ones
-        case 1: reached = twos
-        case 2: reached = fours
-        case 3: reached = counts.eights
-        case 4: reached = counts.sixteens
-        case 5: reached = counts.thirtyTwos
-        case 6: reached = counts.sixtyFours
-        default: reached = counts.oneTwentyEights
-        }
-        return reached ^ Lanes(repeating: ~0)
+        counts.ones = ones
+        counts.twos = twos
+        counts.fours = fours
+        return counts
     }
 
-    /// The 8s…128s counters of `lessThanMaskShort`; only levels up to the deciding one are kept
-    /// (the count never carries past it), so a constant code length drops the rest at compile time.
+    /// The bit-sliced counters of `shortCounts`, level by level. Only levels up to the deciding
+    /// one are updated (the count never carries past it), so a constant code length drops the
+    /// rest at compile time.
     @usableFromInline
-    struct HighCounters<Lanes: SIMD> where Lanes.Scalar == UInt64 {
-        @usableFromInline var eights, sixteens, thirtyTwos, sixtyFours, oneTwentyEights: Lanes
+    struct Counts<Lanes: SIMD> where Lanes.Scalar == UInt64 {
+        @usableFromInline var ones, twos, fours, eights, sixteens, thirtyTwos, sixtyFours, oneTwentyEights: Lanes
 
         @inlinable @inline(__always)
-        init(eights: Lanes, sixteens: Lanes, thirtyTwos: Lanes, sixtyFours: Lanes, oneTwentyEights: Lanes) {
+        init(ones: Lanes, twos: Lanes, fours: Lanes, eights: Lanes, sixteens: Lanes, thirtyTwos: Lanes, sixtyFours: Lanes,
+             oneTwentyEights: Lanes) {
+            self.ones = ones
+            self.twos = twos
+            self.fours = fours
             self.eights = eights
             self.sixteens = sixteens
             self.thirtyTwos = thirtyTwos
@@ -204,9 +233,24 @@ public enum BitSlicedKernel {
             self.oneTwentyEights = oneTwentyEights
         }
 
+        /// Counter bit `level` (0 = the 1s) of every code.
+        @inlinable @inline(__always)
+        func level(_ level: Int) -> Lanes {
+            switch level {
+            case 0: ones
+            case 1: twos
+            case 2: fours
+            case 3: eights
+            case 4: sixteens
+            case 5: thirtyTwos
+            case 6: sixtyFours
+            default: oneTwentyEights
+            }
+        }
+
         /// Adds a bit vector of weight 8.
         @inlinable @inline(__always)
-        mutating func add(_ carry: Lanes, upTo deciding: Int) {
+        mutating func addEights(_ carry: Lanes, upTo deciding: Int) {
             guard deciding >= 3 else { return }
             var c = eights & carry; eights ^= carry
             guard deciding >= 4 else { return }

@@ -15,36 +15,32 @@ import BitSlicedScan
 ///
 /// ```swift
 /// guard ScanKernel.avx2.isSupported else { … }
-/// let block = AVX2Kernel.firstMatch32(planes: p, queryMasks: q, threshold: 7, blocks: 0..<n, mask: &m)
+/// let block = AVX2Kernel.firstMatch32(planes: p, queryMasks: q, threshold: 7, blocks: 0..<n, counts: c, mask: &m)
 /// ```
 public enum AVX2Kernel {
     public typealias Lanes = SIMD4<UInt64>
 
     public static func firstMatch16(planes: UnsafePointer<Lanes>, queryMasks: UnsafePointer<Lanes>, threshold: Int,
-                                    blocks: Range<Int>, mask: inout Lanes) -> Int {
-        var unused = Lanes(repeating: 0)
-        return BitSlicedKernel.firstMatch(Bits16.self, planes: planes, bits: 16, queryMasks: queryMasks, threshold: threshold,
-                                          blocks: blocks, scratch: &unused, mask: &mask)
+                                    blocks: Range<Int>, counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
+        BitSlicedKernel.firstMatch(Bits16.self, planes: planes, bits: 16, queryMasks: queryMasks, threshold: threshold,
+                                   blocks: blocks, counts: counts, mask: &mask)
     }
 
     public static func firstMatch32(planes: UnsafePointer<Lanes>, queryMasks: UnsafePointer<Lanes>, threshold: Int,
-                                    blocks: Range<Int>, mask: inout Lanes) -> Int {
-        var unused = Lanes(repeating: 0)
-        return BitSlicedKernel.firstMatch(Bits32.self, planes: planes, bits: 32, queryMasks: queryMasks, threshold: threshold,
-                                          blocks: blocks, scratch: &unused, mask: &mask)
+                                    blocks: Range<Int>, counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
+        BitSlicedKernel.firstMatch(Bits32.self, planes: planes, bits: 32, queryMasks: queryMasks, threshold: threshold,
+                                   blocks: blocks, counts: counts, mask: &mask)
     }
 
     public static func firstMatch64(planes: UnsafePointer<Lanes>, queryMasks: UnsafePointer<Lanes>, threshold: Int,
-                                    blocks: Range<Int>, mask: inout Lanes) -> Int {
-        var unused = Lanes(repeating: 0)
-        return BitSlicedKernel.firstMatch(Bits64.self, planes: planes, bits: 64, queryMasks: queryMasks, threshold: threshold,
-                                          blocks: blocks, scratch: &unused, mask: &mask)
+                                    blocks: Range<Int>, counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
+        BitSlicedKernel.firstMatch(Bits64.self, planes: planes, bits: 64, queryMasks: queryMasks, threshold: threshold,
+                                   blocks: blocks, counts: counts, mask: &mask)
     }
 
-    /// Any other length; `scratch` holds at least `BitSlicedKernel.highLevels(bits:)` lanes.
     public static func firstMatchAnyLength(planes: UnsafePointer<Lanes>, bits: Int, queryMasks: UnsafePointer<Lanes>, threshold: Int,
-                                           blocks: Range<Int>, scratch: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
+                                           blocks: Range<Int>, counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
         BitSlicedKernel.firstMatch(AnyBits.self, planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
-                                   blocks: blocks, scratch: scratch, mask: &mask)
+                                   blocks: blocks, counts: counts, mask: &mask)
     }
 }

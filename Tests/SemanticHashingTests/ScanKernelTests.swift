@@ -8,13 +8,14 @@ final class ScanKernelTests: XCTestCase {
     /// The kernels this processor runs (the portable one everywhere).
     let kernels = ScanKernel.allCases.filter(\.isSupported)
 
-    /// One kernel entry: (planes, bits, query masks, threshold, blocks, scratch, mask) → block.
+    /// One kernel entry: (planes, bits, query masks, threshold, blocks, counts, mask) → block.
     typealias FirstMatch<Lanes> = (UnsafePointer<Lanes>, Int, UnsafePointer<Lanes>, Int, Range<Int>,
                                    UnsafeMutablePointer<Lanes>, inout Lanes) -> Int
 
     /// For every block and cut-off T, the kernel's mask must be exactly [d(q, x) < T] over the
-    /// block's codes, padding slots counting as the all-zero code; and over a range of blocks it
-    /// must stop at the first block whose expected mask is not empty.
+    /// block's codes, padding slots counting as the all-zero code, and the counts must give each
+    /// passing code's distance; over a range of blocks it must stop at the first block whose
+    /// expected mask is not empty.
     func checkMasks<Lanes: SIMD & Sendable>(_ name: String, database: BinaryCodes, queries: BinaryCodes, thresholds: [Int],
                                             _ firstMatch: FirstMatch<Lanes>) where Lanes.Scalar == UInt64 {
         let bits = database.bits
@@ -23,7 +24,7 @@ final class ScanKernelTests: XCTestCase {
         let blockSize = BitPlanes<Lanes>.blockSize
         let zero = BinaryCodes(words: [UInt64](repeating: 0, count: database.wordsPerCode), count: 1, bits: bits)
         var masks = [Lanes](repeating: Lanes(repeating: 0), count: bits)
-        var scratch = [Lanes](repeating: Lanes(repeating: 0), count: BitSlicedKernel.highLevels(bits: bits) + 1)
+        var counts = [Lanes](repeating: Lanes(repeating: 0), count: BitSlicedKernel.countLevels(bits: bits))
         for q in 0..<queries.count {
             queries.words.withUnsafeBufferPointer { w in
                 masks.withUnsafeMutableBufferPointer { BitSlicedKernel.queryMasks(w.baseAddress! + q * queries.wordsPerCode, bits: bits, into: $0.baseAddress!) }
@@ -40,13 +41,18 @@ final class ScanKernelTests: XCTestCase {
                 }
                 planes.planes.withUnsafeBufferPointer { p in
                     masks.withUnsafeBufferPointer { qm in
-                        scratch.withUnsafeMutableBufferPointer { s in
+                        counts.withUnsafeMutableBufferPointer { s in
                             for b in 0..<planes.blockCount {
                                 var m = Lanes(repeating: 0)
                                 let found = firstMatch(p.baseAddress!, bits, qm.baseAddress!, t, b..<(b + 1), s.baseAddress!, &m)
                                 let empty = expected[b] == Lanes(repeating: 0)
                                 XCTAssertEqual(found, empty ? b + 1 : b, "\(name) bits \(bits) query \(q) T \(t) block \(b)")
-                                if !empty { XCTAssertEqual(m, expected[b], "\(name) bits \(bits) query \(q) T \(t) block \(b)") }
+                                if empty { continue }
+                                XCTAssertEqual(m, expected[b], "\(name) bits \(bits) query \(q) T \(t) block \(b)")
+                                for r in 0..<blockSize where distances[b * blockSize + r] < t {
+                                    XCTAssertEqual(BitSlicedKernel.distance(ofCode: r, counts: UnsafePointer(s.baseAddress!), bits: bits, threshold: t),
+                                                   distances[b * blockSize + r], "\(name) bits \(bits) query \(q) T \(t) block \(b) code \(r)")
+                                }
                             }
                             let first = expected.firstIndex { $0 != Lanes(repeating: 0) } ?? planes.blockCount
                             var m = Lanes(repeating: 0)
@@ -64,7 +70,7 @@ final class ScanKernelTests: XCTestCase {
     func portableEntry(bits: Int, general: Bool) -> FirstMatch<SIMD2<UInt64>> {
         { p, n, q, t, blocks, s, m in
             func run<L: CodeLength>(_: L.Type) -> Int {
-                PortableScanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, scratch: s, mask: &m)
+                PortableScanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
             }
             switch general ? 0 : bits {
             case 16: return run(Bits16.self)
@@ -78,7 +84,7 @@ final class ScanKernelTests: XCTestCase {
     func avx2Entry(bits: Int, general: Bool) -> FirstMatch<SIMD4<UInt64>> {
         { p, n, q, t, blocks, s, m in
             func run<L: CodeLength>(_: L.Type) -> Int {
-                AVX2Scanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, scratch: s, mask: &m)
+                AVX2Scanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
             }
             switch general ? 0 : bits {
             case 16: return run(Bits16.self)
@@ -92,7 +98,7 @@ final class ScanKernelTests: XCTestCase {
     /// The four-lane kernel built for the baseline processor, as the AVX2 module is on other
     /// architectures: same generic code, so it must give the same masks.
     let baselineFourLanes: FirstMatch<SIMD4<UInt64>> = { p, n, q, t, blocks, s, m in
-        BitSlicedKernel.firstMatch(AnyBits.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, scratch: s, mask: &m)
+        BitSlicedKernel.firstMatch(AnyBits.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
     }
 
     func testMasksEqualPopcountForEveryCutoff() {

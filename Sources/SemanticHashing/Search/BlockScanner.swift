@@ -7,17 +7,18 @@ import BitSlicedScanAVX2
 ///
 /// ```
 /// firstMatch(blocks, T) = min { b ∈ blocks : ∃ code x in block b with d_H(q, x) < T }   (or blocks.upperBound)
+/// with the block's mask and counts (`BitSlicedKernel.distance(ofCode:…)` reads them)
 /// ```
 ///
 /// ```swift
 /// let b = AVX2Scanner.firstMatch(Bits32.self, planes: p, bits: 32, queryMasks: q, threshold: t,
-///                                blocks: b0..<b1, scratch: s, mask: &m)
+///                                blocks: b0..<b1, counts: c, mask: &m)
 /// ```
 protocol BlockScanner {
     associatedtype Lanes: SIMD & Sendable where Lanes.Scalar == UInt64
     static func firstMatch<Length: CodeLength>(_ length: Length.Type, planes: UnsafePointer<Lanes>, bits: Int,
                                                queryMasks: UnsafePointer<Lanes>, threshold: Int, blocks: Range<Int>,
-                                               scratch: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int
+                                               counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int
 }
 
 /// Two lanes, inlined into the scan loop (baseline instructions only).
@@ -27,9 +28,9 @@ enum PortableScanner: BlockScanner {
     @inline(__always)
     static func firstMatch<Length: CodeLength>(_ length: Length.Type, planes: UnsafePointer<Lanes>, bits: Int,
                                                queryMasks: UnsafePointer<Lanes>, threshold: Int, blocks: Range<Int>,
-                                               scratch: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
+                                               counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
         BitSlicedKernel.firstMatch(Length.self, planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
-                                   blocks: blocks, scratch: scratch, mask: &mask)
+                                   blocks: blocks, counts: counts, mask: &mask)
     }
 }
 
@@ -41,14 +42,14 @@ enum AVX2Scanner: BlockScanner {
     @inline(__always)
     static func firstMatch<Length: CodeLength>(_ length: Length.Type, planes: UnsafePointer<Lanes>, bits: Int,
                                                queryMasks: UnsafePointer<Lanes>, threshold: Int, blocks: Range<Int>,
-                                               scratch: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
+                                               counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
         switch Length.bits {
-        case 16?: AVX2Kernel.firstMatch16(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, mask: &mask)
-        case 32?: AVX2Kernel.firstMatch32(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, mask: &mask)
-        case 64?: AVX2Kernel.firstMatch64(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, mask: &mask)
+        case 16?: AVX2Kernel.firstMatch16(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        case 32?: AVX2Kernel.firstMatch32(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        case 64?: AVX2Kernel.firstMatch64(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
         default:
             AVX2Kernel.firstMatchAnyLength(planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
-                                           blocks: blocks, scratch: scratch, mask: &mask)
+                                           blocks: blocks, counts: counts, mask: &mask)
         }
     }
 }

@@ -82,15 +82,16 @@ public struct LinearScanIndex: HammingIndex {
     }
 
     /// One query against a range of blocks: the kernel finds the next block with a code below
-    /// the query's limit, then exact distances for the few codes of its mask are offered in
-    /// index order, which may lower the limit for the blocks after it.
+    /// the query's limit, then the codes of its mask are offered in index order with their exact
+    /// distances (read from the kernel's counts), which may lower the limit for what follows.
+    /// Until k codes have been accepted the limit exceeds every distance and whole blocks pass.
     @inline(__always)
     private static func scanQuery<Scanner: BlockScanner, Length: CodeLength, State>(
         _ scanner: Scanner.Type, _ length: Length.Type, bits dynamicBits: Int, planes: UnsafePointer<Scanner.Lanes>,
         blocks: Range<Int>, lastBlock: Int, lastValid: Scanner.Lanes,
         queryMasks: UnsafePointer<Scanner.Lanes>, query: UnsafePointer<UInt64>,
         codeWords: UnsafePointer<UInt64>, perCode: Int,
-        scratch: UnsafeMutablePointer<Scanner.Lanes>, state: inout State,
+        counts: UnsafeMutablePointer<Scanner.Lanes>, state: inout State,
         limit: (State) -> Int, onOffer: (inout State, Int, Int) -> Void
     ) {
         let bits = Length.bits ?? dynamicBits
@@ -99,18 +100,22 @@ public struct LinearScanIndex: HammingIndex {
         var block = blocks.lowerBound
         while block < blocks.upperBound && currentLimit > 0 {
             var m = Scanner.Lanes(repeating: ~0)
-            if currentLimit <= bits {
-                block = Scanner.firstMatch(Length.self, planes: planes, bits: bits, queryMasks: queryMasks, threshold: currentLimit,
-                                           blocks: block..<blocks.upperBound, scratch: scratch, mask: &m)
+            let threshold = currentLimit
+            let everyCode = threshold > bits
+            if !everyCode {
+                block = Scanner.firstMatch(Length.self, planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
+                                           blocks: block..<blocks.upperBound, counts: counts, mask: &m)
                 if block == blocks.upperBound { return }
             }
             if block == lastBlock { m &= lastValid }
             for lane in 0..<Scanner.Lanes.scalarCount {
                 var x = m[lane]
                 while x != 0 {
-                    let i = block * blockSize + lane * 64 + x.trailingZeroBitCount
+                    let r = lane * 64 + x.trailingZeroBitCount
                     x &= x &- 1
-                    let d = HammingKernels.distance(codeWords + i * perCode, query, words: perCode)
+                    let i = block * blockSize + r
+                    let d = everyCode ? HammingKernels.distance(codeWords + i * perCode, query, words: perCode)
+                                      : BitSlicedKernel.distance(ofCode: r, counts: counts, bits: bits, threshold: threshold)
                     if d < currentLimit {
                         onOffer(&state, d, i)
                         currentLimit = limit(state)
@@ -151,12 +156,12 @@ public struct LinearScanIndex: HammingIndex {
         let bits = bits, codes = codes
         let perCode = codes.wordsPerCode
         let chunkBlocks = max(1, chunkBytes / (bits * MemoryLayout<Lanes>.stride))
-        let levels = BitSlicedKernel.highLevels(bits: bits)
+        let levels = BitSlicedKernel.countLevels(bits: bits)
         let blockCount = planes.blockCount
         let perBatch: [[[Neighbor]]] = ParallelWork.map(count: batches, threads: threads) { _, items, slots in
             let masks = UnsafeMutablePointer<Lanes>.allocate(capacity: batchSize * bits)
-            let scratch = UnsafeMutablePointer<Lanes>.allocate(capacity: levels + 1)
-            defer { masks.deallocate(); scratch.deallocate() }
+            let counts = UnsafeMutablePointer<Lanes>.allocate(capacity: levels)
+            defer { masks.deallocate(); counts.deallocate() }
             let lastValid = blockCount > 0 ? planes.validMask(ofBlock: blockCount - 1) : Lanes(repeating: 0)
             planes.planes.withUnsafeBufferPointer { planePointer in
                 codes.words.withUnsafeBufferPointer { codeWords in
@@ -178,7 +183,7 @@ public struct LinearScanIndex: HammingIndex {
                                                        blocks: chunk..<chunkEnd, lastBlock: blockCount - 1, lastValid: lastValid,
                                                        queryMasks: masks + (q - first) * bits,
                                                        query: queryWords.baseAddress! + q * perCode,
-                                                       codeWords: codeWords.baseAddress!, perCode: perCode, scratch: scratch,
+                                                       codeWords: codeWords.baseAddress!, perCode: perCode, counts: counts,
                                                        state: &states[q - first], limit: limit, onOffer: onOffer)
                                     }
                                     switch bits {

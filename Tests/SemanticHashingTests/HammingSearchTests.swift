@@ -53,6 +53,30 @@ final class HammingSearchTests: XCTestCase {
         XCTAssertEqual(pieces.search(queries, k: 50), BruteForceSearch.search(db, queries, k: 50))
     }
 
+    /// Thousands of candidates tied at a few distances, in index order and shuffled: the result
+    /// must be the k smallest (distance, index) pairs, through compactions and the tie heap, and
+    /// the same again after `reset()`.
+    func testCountingSelectionWithManyTies() {
+        var rng = RandomSource(seed: 9)
+        let n = 6000
+        let distances = (0..<n).map { _ in rng.integer(below: 3) }
+        var shuffled = Array(0..<n)
+        for i in stride(from: n - 1, to: 0, by: -1) { shuffled.swapAt(i, rng.integer(below: i + 1)) }
+        for inOrder in [true, false] {
+            for k in [0, 1, 5, 100, 2500] {
+                let expected = Array((0..<n).map { Neighbor(index: $0, distance: distances[$0]) }.sorted(by: Neighbor.precedes).prefix(k))
+                var selection = CountingSelection(k: k, bits: 8, candidatesInIndexOrder: inOrder)
+                for round in 0..<2 {
+                    for i in inOrder ? Array(0..<n) : shuffled where distances[i] < selection.limit {
+                        selection.offer(distance: distances[i], index: i)
+                    }
+                    XCTAssertEqual(selection.finish(), expected, "k \(k) in order \(inOrder) round \(round)")
+                    selection.reset()
+                }
+            }
+        }
+    }
+
     func testTiesGoToLowerIndices() {
         // Four identical codes and one closer: k = 3 takes the closer one, then indices 0, 1.
         let codes = try! CodeListing(parsing: "ff\nff\nff\nff\nfe\n", source: "t").codes

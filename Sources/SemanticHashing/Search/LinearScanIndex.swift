@@ -65,9 +65,6 @@ public struct LinearScanIndex: HammingIndex {
         precondition(k >= 0, "LinearScanIndex: negative k")
         let kk = min(k, count)
         let lists = scan(queries) { CountingSelection(k: kk, bits: bits, candidatesInIndexOrder: true) }
-            onOffer: { selection, d, i in selection.offer(distance: d, index: i) }
-            limit: { $0.limit }
-            finish: { $0.finish() }
         return SearchResults(queryCount: queries.count, neighborsPerQuery: kk, neighbors: lists.flatMap { $0 })
     }
 
@@ -75,9 +72,6 @@ public struct LinearScanIndex: HammingIndex {
         precondition(queries.bits == bits, "LinearScanIndex: \(queries.bits)-bit queries for a \(bits)-bit index")
         let limit = max(0, min(radius, bits) + 1)
         let lists = scan(queries) { RangeCollector(limit: limit) }
-            onOffer: { collector, d, i in collector.hits.append(Neighbor(index: i, distance: d)) }
-            limit: { $0.limit }
-            finish: { $0.hits.sorted(by: Neighbor.precedes) }
         return RangeSearchResults(perQuery: lists)
     }
 
@@ -86,17 +80,16 @@ public struct LinearScanIndex: HammingIndex {
     /// distances (read from the kernel's counts), which may lower the limit for what follows.
     /// Until k codes have been accepted the limit exceeds every distance and whole blocks pass.
     @inline(__always)
-    private static func scanQuery<Scanner: BlockScanner, Length: CodeLength, State>(
+    private static func scanQuery<Scanner: BlockScanner, Length: CodeLength, Collector: ScanCollector>(
         _ scanner: Scanner.Type, _ length: Length.Type, bits dynamicBits: Int, planes: UnsafePointer<Scanner.Lanes>,
         blocks: Range<Int>, lastBlock: Int, lastValid: Scanner.Lanes,
         queryMasks: UnsafePointer<Scanner.Lanes>, query: UnsafePointer<UInt64>,
         codeWords: UnsafePointer<UInt64>, perCode: Int,
-        counts: UnsafeMutablePointer<Scanner.Lanes>, state: inout State,
-        limit: (State) -> Int, onOffer: (inout State, Int, Int) -> Void
+        counts: UnsafeMutablePointer<Scanner.Lanes>, collector: inout Collector
     ) {
         let bits = Length.bits ?? dynamicBits
         let blockSize = 64 * Scanner.Lanes.scalarCount
-        var currentLimit = limit(state)
+        var currentLimit = collector.limit
         var block = blocks.lowerBound
         while block < blocks.upperBound && currentLimit > 0 {
             var m = Scanner.Lanes(repeating: ~0)
@@ -117,8 +110,8 @@ public struct LinearScanIndex: HammingIndex {
                     let d = everyCode ? HammingKernels.distance(codeWords + i * perCode, query, words: perCode)
                                       : BitSlicedKernel.distance(ofCode: r, counts: counts, bits: bits, threshold: threshold)
                     if d < currentLimit {
-                        onOffer(&state, d, i)
-                        currentLimit = limit(state)
+                        collector.offer(distance: d, index: i)
+                        currentLimit = collector.limit
                     }
                 }
             }
@@ -126,30 +119,27 @@ public struct LinearScanIndex: HammingIndex {
         }
     }
 
-    private struct RangeCollector {
+    /// Every code within the radius, sorted at the end.
+    private struct RangeCollector: ScanCollector {
         let limit: Int
         var hits: [Neighbor] = []
+        mutating func offer(distance: Int, index: Int) { hits.append(Neighbor(index: index, distance: distance)) }
+        mutating func reset() { hits.removeAll(keepingCapacity: true) }
+        func finish() -> [Neighbor] { hits.sorted(by: Neighbor.precedes) }
     }
 
-    /// The scan shared by k-NN and range search: `State` decides the per-query limit and what
-    /// to keep; the loop feeds it every code with distance < limit, in index order.
-    private func scan<State>(_ queries: BinaryCodes, makeState: @escaping @Sendable () -> State,
-                             onOffer: @escaping @Sendable (inout State, Int, Int) -> Void,
-                             limit: @escaping @Sendable (State) -> Int,
-                             finish: @escaping @Sendable (State) -> [Neighbor]) -> [[Neighbor]] {
+    /// The scan shared by k-NN and range search: the collector decides the per-query limit and
+    /// what to keep; the loop feeds it every code with distance < limit, in index order.
+    private func scan<Collector: ScanCollector>(_ queries: BinaryCodes, makeCollector: @escaping @Sendable () -> Collector) -> [[Neighbor]] {
         switch kernel {
-        case .portable:
-            scan(PortableScanner.self, planes: portablePlanes, queries, makeState: makeState, onOffer: onOffer, limit: limit, finish: finish)
-        case .avx2:
-            scan(AVX2Scanner.self, planes: avx2Planes, queries, makeState: makeState, onOffer: onOffer, limit: limit, finish: finish)
+        case .portable: scan(PortableScanner.self, planes: portablePlanes, queries, makeCollector: makeCollector)
+        case .avx2: scan(AVX2Scanner.self, planes: avx2Planes, queries, makeCollector: makeCollector)
         }
     }
 
-    private func scan<Scanner: BlockScanner, State>(_ scanner: Scanner.Type, planes: BitPlanes<Scanner.Lanes>, _ queries: BinaryCodes,
-                                                    makeState: @escaping @Sendable () -> State,
-                                                    onOffer: @escaping @Sendable (inout State, Int, Int) -> Void,
-                                                    limit: @escaping @Sendable (State) -> Int,
-                                                    finish: @escaping @Sendable (State) -> [Neighbor]) -> [[Neighbor]] {
+    private func scan<Scanner: BlockScanner, Collector: ScanCollector>(_ scanner: Scanner.Type, planes: BitPlanes<Scanner.Lanes>,
+                                                                       _ queries: BinaryCodes,
+                                                                       makeCollector: @escaping @Sendable () -> Collector) -> [[Neighbor]] {
         typealias Lanes = Scanner.Lanes
         let batchSize = max(1, queryBatchSize)
         let batches = (queries.count + batchSize - 1) / batchSize
@@ -163,12 +153,16 @@ public struct LinearScanIndex: HammingIndex {
             let counts = UnsafeMutablePointer<Lanes>.allocate(capacity: levels)
             defer { masks.deallocate(); counts.deallocate() }
             let lastValid = blockCount > 0 ? planes.validMask(ofBlock: blockCount - 1) : Lanes(repeating: 0)
+            // One collector per query slot of a batch, reset between batches rather than remade.
+            var collectors: [Collector] = []
             planes.planes.withUnsafeBufferPointer { planePointer in
                 codes.words.withUnsafeBufferPointer { codeWords in
                     queries.words.withUnsafeBufferPointer { queryWords in
                         for batch in items {
                             let first = batch * batchSize, end = min(first + batchSize, queries.count)
-                            var states = (first..<end).map { _ in makeState() }
+                            for slot in 0..<(end - first) {
+                                if slot < collectors.count { collectors[slot].reset() } else { collectors.append(makeCollector()) }
+                            }
                             for q in first..<end {
                                 BitSlicedKernel.queryMasks(queryWords.baseAddress! + q * perCode, bits: bits,
                                                            into: masks + (q - first) * bits)
@@ -184,7 +178,7 @@ public struct LinearScanIndex: HammingIndex {
                                                        queryMasks: masks + (q - first) * bits,
                                                        query: queryWords.baseAddress! + q * perCode,
                                                        codeWords: codeWords.baseAddress!, perCode: perCode, counts: counts,
-                                                       state: &states[q - first], limit: limit, onOffer: onOffer)
+                                                       collector: &collectors[q - first])
                                     }
                                     switch bits {
                                     case 16: run(Bits16.self)
@@ -194,7 +188,7 @@ public struct LinearScanIndex: HammingIndex {
                                     }
                                 }
                             }
-                            slots.store(states.map(finish), at: batch)
+                            slots.store(collectors[0..<(end - first)].map { $0.finish() }, at: batch)
                         }
                     }
                 }
@@ -203,3 +197,14 @@ public struct LinearScanIndex: HammingIndex {
         return perBatch.flatMap { $0 }
     }
 }
+
+/// What the flat scan feeds, per query: every code with distance < `limit`, in index order.
+protocol ScanCollector {
+    var limit: Int { get }
+    mutating func offer(distance: Int, index: Int)
+    /// Empties the collector for the next query.
+    mutating func reset()
+    func finish() -> [Neighbor]
+}
+
+extension CountingSelection: ScanCollector {}

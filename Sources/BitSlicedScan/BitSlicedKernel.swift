@@ -4,8 +4,10 @@
 /// ```
 /// block of S = 64 · W codes (W = Lanes.scalarCount), bits planes p_0 … p_{bits−1}
 /// for each plane j: x_j = p_j ⊕ (q_j ? 1…1 : 0…0)
-/// count = (2^L − T) + Σ_j x_j  with carry-save adders, per code   (L = ⌈log₂ bits⌉)
+/// count = (2^L − T) + Σ_j x_j  with carry-save adders, per code
 /// mask  = [count < 2^L] = [distance < T] = NOT bit L of count
+/// L = max(3, ⌈log₂ T⌉) below 128 bits (bit L sticky: it only records that the count reached
+///     2^L), L = ⌈log₂ bits⌉ from 128 bits on
 /// ```
 ///
 /// The code is generic over the lane vector so that one source serves two instruction sets:
@@ -26,25 +28,36 @@
 /// let d = BitSlicedKernel.distance(ofCode: r, counts: c, bits: 32, threshold: 7)
 /// ```
 public enum BitSlicedKernel {
-    /// L = ⌈log₂ bits⌉: the counter level whose bit decides `distance < T` (see `startingCounts`).
+    /// ⌈log₂ n⌉ (0 for n ≤ 1).
     @inlinable @inline(__always)
-    public static func decidingLevel(bits: Int) -> Int {
-        bits <= 1 ? 0 : Int.bitWidth - (bits - 1).leadingZeroBitCount
+    static func ceilingLog2(_ n: Int) -> Int {
+        n <= 1 ? 0 : Int.bitWidth - (n - 1).leadingZeroBitCount
     }
 
-    /// Lanes the `counts` buffer of `firstMatch` needs: one per counter level 0…L.
+    /// L, the counter level whose bit decides `distance < T` (see `startingCounts`). Below 128
+    /// bits it follows the cut-off, not the length: a top-100 cut-off is usually far below the
+    /// length (about 6 of 32 bits, 17 of 64 on random codes, less on clustered ones), and each
+    /// level dropped saves two vector operations per 8 planes. It stays ≥ 3 because the adder
+    /// tree produces a weight-8 output anyway.
+    @inlinable @inline(__always)
+    public static func decidingLevel(bits: Int, threshold: Int) -> Int {
+        bits < 128 ? max(3, ceilingLog2(threshold)) : ceilingLog2(bits)
+    }
+
+    /// Lanes the `counts` buffer of `firstMatch` needs: one per counter level up to the highest L.
     @inlinable
     public static func countLevels(bits: Int) -> Int {
-        decidingLevel(bits: bits) + 1
+        max(3, ceilingLog2(bits)) + 1
     }
 
     /// Bit `level` of the counters' starting value c = 2^L − T, as a lane of all ones or zeros.
     /// Starting the count at c instead of 0 turns the comparison into one bit: the distance d
-    /// satisfies d ≥ T exactly when d + c ≥ 2^L, and d + c ≤ bits + 2^L − 1 < 2^(L+1), so that is
-    /// bit L of the final count. No per-level compare is needed after the adder tree.
+    /// satisfies d ≥ T exactly when d + c ≥ 2^L, which is bit L of the count if that bit is made
+    /// sticky (set once any carry reaches it), or simply bit L when d + c < 2^(L+1) always
+    /// (L = ⌈log₂ bits⌉). No per-level compare is needed after the adder tree.
     @inlinable @inline(__always)
-    static func startingCounts<Lanes: SIMD>(_ level: Int, bits: Int, threshold: Int) -> Lanes where Lanes.Scalar == UInt64 {
-        let offset = (1 << decidingLevel(bits: bits)) - threshold
+    static func startingCounts<Lanes: SIMD>(_ level: Int, deciding: Int, threshold: Int) -> Lanes where Lanes.Scalar == UInt64 {
+        let offset = (1 << deciding) - threshold
         return Lanes(repeating: 0 &- UInt64(truncatingIfNeeded: (offset >> level) & 1))
     }
 
@@ -67,22 +80,37 @@ public enum BitSlicedKernel {
         threshold: Int, blocks: Range<Int>, counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes
     ) -> Int where Lanes.Scalar == UInt64 {
         let bits = Length.bits ?? dynamicBits
-        let deciding = decidingLevel(bits: bits)
-        for block in blocks {
-            let m: Lanes
-            if bits < 128 {
-                let c = shortCounts(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold)
-                m = c.level(deciding) ^ Lanes(repeating: ~0)
+        guard bits < 128 else {
+            for block in blocks {
+                let m = lessThanMask(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold, counts: counts)
+                if isEmpty(m) { continue }
+                mask = m
+                return block
+            }
+            return blocks.upperBound
+        }
+        // One loop per deciding level, each with the level a constant; levels above the
+        // length's own ⌈log₂ bits⌉ never occur, so a constant length compiles only its own.
+        @inline(__always) func scan(deciding: Int) -> Int {
+            for block in blocks {
+                let c = shortCounts(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold,
+                                    deciding: deciding)
+                let m = c.level(deciding) ^ Lanes(repeating: ~0)
                 if isEmpty(m) { continue }
                 for l in 0..<deciding { counts[l] = c.level(l) }
-            } else {
-                m = lessThanMask(planes: planes + block * bits, queryMasks: queryMasks, bits: bits, threshold: threshold, counts: counts)
-                if isEmpty(m) { continue }
+                mask = m
+                return block
             }
-            mask = m
-            return block
+            return blocks.upperBound
         }
-        return blocks.upperBound
+        let most = max(3, ceilingLog2(bits))
+        switch decidingLevel(bits: bits, threshold: threshold) {
+        case 3: return scan(deciding: 3)
+        case 4 where most >= 4: return scan(deciding: 4)
+        case 5 where most >= 5: return scan(deciding: 5)
+        case 6 where most >= 6: return scan(deciding: 6)
+        default: return scan(deciding: 7)
+        }
     }
 
     /// The distance of code r of the block `firstMatch` returned (it must be in the mask, and
@@ -90,7 +118,7 @@ public enum BitSlicedKernel {
     @inlinable @inline(__always)
     public static func distance<Lanes: SIMD>(ofCode r: Int, counts: UnsafePointer<Lanes>, bits: Int, threshold: Int) -> Int
     where Lanes.Scalar == UInt64 {
-        let deciding = decidingLevel(bits: bits)
+        let deciding = decidingLevel(bits: bits, threshold: threshold)
         let lane = r >> 6, shift = UInt64(r & 63)
         var count = 0
         for l in 0..<deciding { count |= Int(truncatingIfNeeded: (counts[l][lane] >> shift) & 1) << l }
@@ -112,13 +140,13 @@ public enum BitSlicedKernel {
                                                  threshold: Int, counts: UnsafeMutablePointer<Lanes>) -> Lanes
     where Lanes.Scalar == UInt64 {
         let zero = Lanes(repeating: 0)
-        let deciding = decidingLevel(bits: bits)
+        let deciding = decidingLevel(bits: bits, threshold: threshold)
         let levels = max(0, deciding - 2)   // the 8s and up, in counts[3…]
         let high = counts + 3
-        var ones: Lanes = startingCounts(0, bits: bits, threshold: threshold)
-        var twos: Lanes = startingCounts(1, bits: bits, threshold: threshold)
-        var fours: Lanes = startingCounts(2, bits: bits, threshold: threshold)
-        for l in 0..<levels { high[l] = startingCounts(l + 3, bits: bits, threshold: threshold) }
+        var ones: Lanes = startingCounts(0, deciding: deciding, threshold: threshold)
+        var twos: Lanes = startingCounts(1, deciding: deciding, threshold: threshold)
+        var fours: Lanes = startingCounts(2, deciding: deciding, threshold: threshold)
+        for l in 0..<levels { high[l] = startingCounts(l + 3, deciding: deciding, threshold: threshold) }
         var j = 0
         // Harley–Seal: 8 inputs → one "eights" vector with 7 carry-save adders.
         while j + 8 <= bits {
@@ -158,18 +186,18 @@ public enum BitSlicedKernel {
         return counts[deciding] ^ Lanes(repeating: ~0)
     }
 
-    /// The counts of codes shorter than 128 bits, started at 2^L − T: the counters live in
-    /// locals, so when the caller passes a constant `bits` (16, 32, 64) the adder tree unrolls
-    /// into registers. Bit L (`level(L)`) is set exactly for the codes at distance ≥ T.
+    /// The counts of codes shorter than 128 bits, started at 2^L − T (L = `deciding` ≥ 3): the
+    /// counters live in locals, so with constant `bits` and `deciding` the adder tree unrolls
+    /// into registers. Levels below L are exact while the count stays below 2^L; bit L
+    /// (`level(L)`) is sticky and set exactly for the codes at distance ≥ T.
     @inlinable @inline(__always)
     static func shortCounts<Lanes: SIMD>(planes p: UnsafePointer<Lanes>, queryMasks q: UnsafePointer<Lanes>, bits: Int,
-                                         threshold: Int) -> Counts<Lanes> where Lanes.Scalar == UInt64 {
+                                         threshold: Int, deciding: Int) -> Counts<Lanes> where Lanes.Scalar == UInt64 {
         let zero = Lanes(repeating: 0)
-        @inline(__always) func start(_ level: Int) -> Lanes { startingCounts(level, bits: bits, threshold: threshold) }
+        @inline(__always) func start(_ level: Int) -> Lanes { startingCounts(level, deciding: deciding, threshold: threshold) }
         var ones = start(0), twos = start(1), fours = start(2)
         var counts = Counts(ones: zero, twos: zero, fours: zero, eights: start(3), sixteens: start(4), thirtyTwos: start(5),
                             sixtyFours: start(6), oneTwentyEights: start(7))
-        let deciding = decidingLevel(bits: bits)
         // Harley–Seal: 8 inputs → one "eights" vector with 7 carry-save adders.
         @inline(__always) func addGroup(_ j: Int) {
             var twosA = zero, twosB = zero, foursA = zero, foursB = zero, eights = zero
@@ -214,8 +242,8 @@ public enum BitSlicedKernel {
     }
 
     /// The bit-sliced counters of `shortCounts`, level by level. Only levels up to the deciding
-    /// one are updated (the count never carries past it), so a constant code length drops the
-    /// rest at compile time.
+    /// one are updated, and that one only ever gains bits (it records that the count reached
+    /// it), so a constant deciding level drops the rest at compile time.
     @usableFromInline
     struct Counts<Lanes: SIMD> where Lanes.Scalar == UInt64 {
         @usableFromInline var ones, twos, fours, eights, sixteens, thirtyTwos, sixtyFours, oneTwentyEights: Lanes
@@ -248,19 +276,18 @@ public enum BitSlicedKernel {
             }
         }
 
-        /// Adds a bit vector of weight 8.
+        /// Adds a bit vector of weight 8; the deciding level (≥ 3) keeps any carry that reaches it.
         @inlinable @inline(__always)
         mutating func addEights(_ carry: Lanes, upTo deciding: Int) {
-            guard deciding >= 3 else { return }
+            if deciding == 3 { eights |= carry; return }
             var c = eights & carry; eights ^= carry
-            guard deciding >= 4 else { return }
+            if deciding == 4 { sixteens |= c; return }
             var d = sixteens & c; sixteens ^= c; c = d
-            guard deciding >= 5 else { return }
+            if deciding == 5 { thirtyTwos |= c; return }
             d = thirtyTwos & c; thirtyTwos ^= c; c = d
-            guard deciding >= 6 else { return }
+            if deciding == 6 { sixtyFours |= c; return }
             d = sixtyFours & c; sixtyFours ^= c; c = d
-            guard deciding >= 7 else { return }
-            oneTwentyEights ^= c
+            oneTwentyEights |= c
         }
     }
 

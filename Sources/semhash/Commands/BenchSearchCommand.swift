@@ -66,7 +66,9 @@ private func distanceBytes(_ results: SearchResults) -> Data {
     results of every kernel and of MIH are checked against the first flat kernel ('same').
     Lists are comma-separated and run as one grid. Queries/s are medians over --repeat runs;
     'q/CPU-s' is queries per CPU-second of this process, steadier than wall time on a busy
-    machine (for one thread). Ratios to FAISS IndexBinaryFlat on the very same codes come from
+    machine (for one thread). '2T/1T' is wall clock: a second thread only helps when a second
+    core is free (with Linux's session autogroups, a busy process of another session keeps half
+    the cores whatever its nice value). Ratios to FAISS IndexBinaryFlat on the very same codes come from
     docs/benchmarks/faiss_flat_vs_semhash.py, which runs this command with --write-codes.
     """,
     options: [

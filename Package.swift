@@ -1,6 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The four-lane scan kernel is compiled for x86-64-v3 (AVX2, BMI1/2, POPCNT, …) and called only
+// after a run-time check of the processor; everything else keeps the toolchain's baseline target.
+// `-Xcc -march=…` because Swift's own `-target-cpu` rejects the x86-64-v3 level name; the clang
+// importer's target options set the code generator's features as well. Other architectures
+// build the module for their baseline and never call it.
+#if arch(x86_64)
+let avx2KernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+#else
+let avx2KernelSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "semhash",
     products: [
@@ -12,9 +23,12 @@ let package = Package(
     targets: [
         // The system zlib, for MAT-file v5 compressed elements and gzip'd IDX files.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // The bit-sliced Hamming kernel, generic over the lane width (inlined by its callers).
+        .target(name: "BitSlicedScan"),
+        .target(name: "BitSlicedScanAVX2", dependencies: ["BitSlicedScan"], swiftSettings: avx2KernelSettings),
         .target(
             name: "SemanticHashing",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", "BitSlicedScan", "BitSlicedScanAVX2"]
         ),
         .executableTarget(
             name: "semhash",
@@ -25,6 +39,6 @@ let package = Package(
             dependencies: ["SemanticHashing"],
             exclude: ["README.md"]
         ),
-        .testTarget(name: "SemanticHashingTests", dependencies: ["SemanticHashing"]),
+        .testTarget(name: "SemanticHashingTests", dependencies: ["SemanticHashing", "BitSlicedScan", "BitSlicedScanAVX2"]),
     ]
 )

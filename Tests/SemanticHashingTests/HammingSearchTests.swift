@@ -27,16 +27,16 @@ final class HammingSearchTests: XCTestCase {
                 let seed = UInt64(n * 1000 + bits)
                 let db = clustered ? clusteredCodes(count: n, bits: bits, seed: seed) : uniformCodes(count: n, bits: bits, seed: seed)
                 let queries = clustered ? clusteredCodes(count: 13, bits: bits, seed: seed + 1) : uniformCodes(count: 13, bits: bits, seed: seed + 1)
-                for threads in [1, 2] {
-                    var index = LinearScanIndex(codes: db, threads: threads)
+                for (threads, kernel) in [1, 2].flatMap({ t in ScanKernel.allCases.filter(\.isSupported).map { (t, $0) } }) {
+                    var index = LinearScanIndex(codes: db, threads: threads, kernel: kernel)
                     index.queryBatchSize = 8
                     for k in [0, 1, 10, n, n + 3] {
                         XCTAssertEqual(index.search(queries, k: k), BruteForceSearch.search(db, queries, k: k),
-                                       "n \(n) bits \(bits) k \(k) clustered \(clustered) threads \(threads)")
+                                       "n \(n) bits \(bits) k \(k) clustered \(clustered) threads \(threads) \(kernel)")
                     }
                     for radius in [-1, 0, bits / 4, bits / 2, bits] {
                         XCTAssertEqual(index.rangeSearch(queries, radius: radius), BruteForceSearch.rangeSearch(db, queries, radius: radius),
-                                       "n \(n) bits \(bits) radius \(radius)")
+                                       "n \(n) bits \(bits) radius \(radius) \(kernel)")
                     }
                 }
             }
@@ -51,6 +51,30 @@ final class HammingSearchTests: XCTestCase {
         pieces.add(db.gathering(300..<700))
         let queries = uniformCodes(count: 20, bits: 32, seed: 4)
         XCTAssertEqual(pieces.search(queries, k: 50), BruteForceSearch.search(db, queries, k: 50))
+    }
+
+    /// Thousands of candidates tied at a few distances, in index order and shuffled: the result
+    /// must be the k smallest (distance, index) pairs, through compactions and the tie heap, and
+    /// the same again after `reset()`.
+    func testCountingSelectionWithManyTies() {
+        var rng = RandomSource(seed: 9)
+        let n = 6000
+        let distances = (0..<n).map { _ in rng.integer(below: 3) }
+        var shuffled = Array(0..<n)
+        for i in stride(from: n - 1, to: 0, by: -1) { shuffled.swapAt(i, rng.integer(below: i + 1)) }
+        for inOrder in [true, false] {
+            for k in [0, 1, 5, 100, 2500] {
+                let expected = Array((0..<n).map { Neighbor(index: $0, distance: distances[$0]) }.sorted(by: Neighbor.precedes).prefix(k))
+                var selection = CountingSelection(k: k, bits: 8, candidatesInIndexOrder: inOrder)
+                for round in 0..<2 {
+                    for i in inOrder ? Array(0..<n) : shuffled where distances[i] < selection.limit {
+                        selection.offer(distance: distances[i], index: i)
+                    }
+                    XCTAssertEqual(selection.finish(), expected, "k \(k) in order \(inOrder) round \(round)")
+                    selection.reset()
+                }
+            }
+        }
     }
 
     func testTiesGoToLowerIndices() {

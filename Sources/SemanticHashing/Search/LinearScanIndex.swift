@@ -1,18 +1,21 @@
+import BitSlicedScan
+
 /// Exact search by scanning every code: the reference index kind, and the fastest for small
 /// N or short codes.
 ///
 /// ```
 /// for each batch of 32 queries, for each chunk of the database (≈ 256 KB of bit planes):
-///     for each query q of the batch, for each block of 128 codes:
-///         mask = [d_H(q, x) < limit_q]        (bit-sliced kernel, HammingKernels)
-///         offer the few codes in mask to q's CountingSelection, which lowers limit_q
+///     for each query q of the batch:
+///         b = next block of 128 or 256 codes with a code at d_H(q, x) < limit_q   (BlockScanner)
+///         offer the few codes of b's mask to q's CountingSelection, which lowers limit_q
 /// ```
 /// The database streams through the cache once per query batch; codes are offered in index
 /// order, so a code tied with the current k-th distance is rejected (ties go to lower indices).
-/// Batches run in parallel on `threads` workers.
+/// Batches run in parallel on `threads` workers. The kernel (`ScanKernel`: portable two-lane or
+/// AVX2 four-lane) is fixed when the index is made, since it decides the layout of the planes.
 ///
 /// ```swift
-/// let index = LinearScanIndex(codes: database, threads: 2)
+/// let index = LinearScanIndex(codes: database, threads: 2)      // kernel: ScanKernel.fastest
 /// let hits = index.search(queries, k: 100)
 /// ```
 public struct LinearScanIndex: HammingIndex {
@@ -21,17 +24,28 @@ public struct LinearScanIndex: HammingIndex {
     public var threads: Int
     /// Queries that share one pass over the database.
     public var queryBatchSize = 32
-    private var planes: BitPlanes
+    /// Bytes of bit planes scanned by every query of a batch before the next chunk: small
+    /// enough to stay in the core's L2 cache (internal so tests can cross chunk boundaries).
+    var chunkBytes = 256 << 10
+    /// The bit-sliced kernel this index scans with.
+    public let kernel: ScanKernel
+    /// The planes of `kernel`'s width; the other stays empty.
+    private var portablePlanes: BitPlanes<PortableScanner.Lanes>
+    private var avx2Planes: BitPlanes<AVX2Scanner.Lanes>
 
-    public init(bits: Int, threads: Int? = nil) {
+    /// An empty index. `kernel` must be supported by this processor (`ScanKernel.isSupported`).
+    public init(bits: Int, threads: Int? = nil, kernel: ScanKernel = .fastest) {
+        precondition(kernel.isSupported, "LinearScanIndex: the \(kernel.rawValue) kernel does not run on this processor")
         self.bits = bits
+        self.kernel = kernel
         codes = BinaryCodes(bits: bits)
-        planes = BitPlanes(bits: bits)
+        portablePlanes = BitPlanes(bits: bits)
+        avx2Planes = BitPlanes(bits: bits)
         self.threads = threads ?? ParallelWork.defaultThreads
     }
 
-    public init(codes: BinaryCodes, threads: Int? = nil) {
-        self.init(bits: codes.bits, threads: threads)
+    public init(codes: BinaryCodes, threads: Int? = nil, kernel: ScanKernel = .fastest) {
+        self.init(bits: codes.bits, threads: threads, kernel: kernel)
         add(codes)
     }
 
@@ -40,7 +54,10 @@ public struct LinearScanIndex: HammingIndex {
     public mutating func add(_ newCodes: BinaryCodes) {
         precondition(newCodes.bits == bits, "LinearScanIndex: adding \(newCodes.bits)-bit codes to a \(bits)-bit index")
         codes.append(contentsOf: newCodes)
-        planes.append(newCodes)
+        switch kernel {
+        case .portable: portablePlanes.append(newCodes)
+        case .avx2: avx2Planes.append(newCodes)
+        }
     }
 
     public func search(_ queries: BinaryCodes, k: Int) -> SearchResults {
@@ -48,9 +65,6 @@ public struct LinearScanIndex: HammingIndex {
         precondition(k >= 0, "LinearScanIndex: negative k")
         let kk = min(k, count)
         let lists = scan(queries) { CountingSelection(k: kk, bits: bits, candidatesInIndexOrder: true) }
-            onOffer: { selection, d, i in selection.offer(distance: d, index: i) }
-            limit: { $0.limit }
-            finish: { $0.finish() }
         return SearchResults(queryCount: queries.count, neighborsPerQuery: kk, neighbors: lists.flatMap { $0 })
     }
 
@@ -58,100 +72,113 @@ public struct LinearScanIndex: HammingIndex {
         precondition(queries.bits == bits, "LinearScanIndex: \(queries.bits)-bit queries for a \(bits)-bit index")
         let limit = max(0, min(radius, bits) + 1)
         let lists = scan(queries) { RangeCollector(limit: limit) }
-            onOffer: { collector, d, i in collector.hits.append(Neighbor(index: i, distance: d)) }
-            limit: { $0.limit }
-            finish: { $0.hits.sorted(by: Neighbor.precedes) }
         return RangeSearchResults(perQuery: lists)
     }
 
-    /// One query against a range of blocks: kernel mask, then exact distances for the few
-    /// codes that pass, offered in index order.
+    /// One query against a range of blocks: the kernel finds the next block with a code below
+    /// the query's limit, then the codes of its mask are offered in index order with their exact
+    /// distances (read from the kernel's counts), which may lower the limit for what follows.
+    /// Until k codes have been accepted the limit exceeds every distance and whole blocks pass.
     @inline(__always)
-    private static func scanQuery<L: CodeLength, State>(_ length: L.Type, bits dynamicBits: Int, levels: Int, planes: UnsafePointer<HammingKernels.Lanes>,
-                                         blocks: Range<Int>, lastBlock: Int, lastValid: HammingKernels.Lanes,
-                                         queryMasks: UnsafePointer<HammingKernels.Lanes>, query: UnsafePointer<UInt64>,
-                                         codeWords: UnsafePointer<UInt64>, perCode: Int,
-                                         scratch: UnsafeMutablePointer<HammingKernels.Lanes>, state: inout State,
-                                         limit: (State) -> Int, onOffer: (inout State, Int, Int) -> Void) {
-        let bits = L.bits ?? dynamicBits
-        var currentLimit = limit(state)
-        for block in blocks {
-            if currentLimit == 0 { return }
-            var m: HammingKernels.Lanes
-            if currentLimit > bits {
-                m = HammingKernels.Lanes(repeating: ~0)
-            } else if bits < 128 {
-                m = HammingKernels.lessThanMaskShort(planes: planes + block * bits, queryMasks: queryMasks, bits: bits,
-                                                     threshold: currentLimit)
-            } else {
-                m = HammingKernels.lessThanMask(planes: planes + block * bits, queryMasks: queryMasks, bits: bits,
-                                                threshold: currentLimit, levels: levels, scratch: scratch)
+    private static func scanQuery<Scanner: BlockScanner, Length: CodeLength, Collector: ScanCollector>(
+        _ scanner: Scanner.Type, _ length: Length.Type, bits dynamicBits: Int, planes: UnsafePointer<Scanner.Lanes>,
+        blocks: Range<Int>, lastBlock: Int, lastValid: Scanner.Lanes,
+        queryMasks: UnsafePointer<Scanner.Lanes>, query: UnsafePointer<UInt64>,
+        codeWords: UnsafePointer<UInt64>, perCode: Int,
+        counts: UnsafeMutablePointer<Scanner.Lanes>, collector: inout Collector
+    ) {
+        let bits = Length.bits ?? dynamicBits
+        let blockSize = 64 * Scanner.Lanes.scalarCount
+        var currentLimit = collector.limit
+        var block = blocks.lowerBound
+        while block < blocks.upperBound && currentLimit > 0 {
+            var m = Scanner.Lanes(repeating: ~0)
+            let threshold = currentLimit
+            let everyCode = threshold > bits
+            if !everyCode {
+                block = Scanner.firstMatch(Length.self, planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
+                                           blocks: block..<blocks.upperBound, counts: counts, mask: &m)
+                if block == blocks.upperBound { return }
             }
             if block == lastBlock { m &= lastValid }
-            var any: UInt64 = 0
-            for lane in 0..<HammingKernels.Lanes.scalarCount { any |= m[lane] }
-            if any == 0 { continue }
-            for lane in 0..<HammingKernels.Lanes.scalarCount {
+            for lane in 0..<Scanner.Lanes.scalarCount {
                 var x = m[lane]
                 while x != 0 {
-                    let i = block * HammingKernels.blockSize + lane * 64 + x.trailingZeroBitCount
+                    let r = lane * 64 + x.trailingZeroBitCount
                     x &= x &- 1
-                    let d = HammingKernels.distance(codeWords + i * perCode, query, words: perCode)
+                    let i = block * blockSize + r
+                    let d = everyCode ? HammingKernels.distance(codeWords + i * perCode, query, words: perCode)
+                                      : BitSlicedKernel.distance(ofCode: r, counts: counts, bits: bits, threshold: threshold)
                     if d < currentLimit {
-                        onOffer(&state, d, i)
-                        currentLimit = limit(state)
+                        collector.offer(distance: d, index: i)
+                        currentLimit = collector.limit
                     }
                 }
             }
+            block += 1
         }
     }
 
-    private struct RangeCollector {
+    /// Every code within the radius, sorted at the end.
+    private struct RangeCollector: ScanCollector {
         let limit: Int
         var hits: [Neighbor] = []
+        mutating func offer(distance: Int, index: Int) { hits.append(Neighbor(index: index, distance: distance)) }
+        mutating func reset() { hits.removeAll(keepingCapacity: true) }
+        func finish() -> [Neighbor] { hits.sorted(by: Neighbor.precedes) }
     }
 
-    /// The scan shared by k-NN and range search: `State` decides the per-query limit and what
-    /// to keep; the loop feeds it every code with distance < limit, in index order.
-    private func scan<State>(_ queries: BinaryCodes, makeState: @escaping @Sendable () -> State,
-                             onOffer: @escaping @Sendable (inout State, Int, Int) -> Void,
-                             limit: @escaping @Sendable (State) -> Int,
-                             finish: @escaping @Sendable (State) -> [Neighbor]) -> [[Neighbor]] {
+    /// The scan shared by k-NN and range search: the collector decides the per-query limit and
+    /// what to keep; the loop feeds it every code with distance < limit, in index order.
+    private func scan<Collector: ScanCollector>(_ queries: BinaryCodes, makeCollector: @escaping @Sendable () -> Collector) -> [[Neighbor]] {
+        switch kernel {
+        case .portable: scan(PortableScanner.self, planes: portablePlanes, queries, makeCollector: makeCollector)
+        case .avx2: scan(AVX2Scanner.self, planes: avx2Planes, queries, makeCollector: makeCollector)
+        }
+    }
+
+    private func scan<Scanner: BlockScanner, Collector: ScanCollector>(_ scanner: Scanner.Type, planes: BitPlanes<Scanner.Lanes>,
+                                                                       _ queries: BinaryCodes,
+                                                                       makeCollector: @escaping @Sendable () -> Collector) -> [[Neighbor]] {
+        typealias Lanes = Scanner.Lanes
         let batchSize = max(1, queryBatchSize)
         let batches = (queries.count + batchSize - 1) / batchSize
-        let bits = bits, planes = planes, codes = codes
+        let bits = bits, codes = codes
         let perCode = codes.wordsPerCode
-        // Enough blocks to fill ~256 KB of planes: stays in L2 across the batch's queries.
-        let chunkBlocks = max(1, (256 << 10) / (bits * MemoryLayout<HammingKernels.Lanes>.stride))
-        let levels = HammingKernels.highLevels(bits: bits)
+        let chunkBlocks = max(1, chunkBytes / (bits * MemoryLayout<Lanes>.stride))
+        let levels = BitSlicedKernel.countLevels(bits: bits)
         let blockCount = planes.blockCount
         let perBatch: [[[Neighbor]]] = ParallelWork.map(count: batches, threads: threads) { _, items, slots in
-            let masks = UnsafeMutablePointer<HammingKernels.Lanes>.allocate(capacity: batchSize * bits)
-            let scratch = UnsafeMutablePointer<HammingKernels.Lanes>.allocate(capacity: levels + 1)
-            defer { masks.deallocate(); scratch.deallocate() }
-            let lastValid = blockCount > 0 ? planes.validMask(ofBlock: blockCount - 1) : .init(repeating: 0)
+            let masks = UnsafeMutablePointer<Lanes>.allocate(capacity: batchSize * bits)
+            let counts = UnsafeMutablePointer<Lanes>.allocate(capacity: levels)
+            defer { masks.deallocate(); counts.deallocate() }
+            let lastValid = blockCount > 0 ? planes.validMask(ofBlock: blockCount - 1) : Lanes(repeating: 0)
+            // One collector per query slot of a batch, reset between batches rather than remade.
+            var collectors: [Collector] = []
             planes.planes.withUnsafeBufferPointer { planePointer in
                 codes.words.withUnsafeBufferPointer { codeWords in
                     queries.words.withUnsafeBufferPointer { queryWords in
                         for batch in items {
                             let first = batch * batchSize, end = min(first + batchSize, queries.count)
-                            var states = (first..<end).map { _ in makeState() }
+                            for slot in 0..<(end - first) {
+                                if slot < collectors.count { collectors[slot].reset() } else { collectors.append(makeCollector()) }
+                            }
                             for q in first..<end {
-                                HammingKernels.queryMasks(queryWords.baseAddress! + q * perCode, bits: bits,
-                                                          into: masks + (q - first) * bits)
+                                BitSlicedKernel.queryMasks(queryWords.baseAddress! + q * perCode, bits: bits,
+                                                           into: masks + (q - first) * bits)
                             }
                             for chunk in stride(from: 0, to: blockCount, by: chunkBlocks) {
                                 let chunkEnd = min(chunk + chunkBlocks, blockCount)
                                 for q in first..<end {
                                     // Constant lengths (a type per length) let the kernel keep its
                                     // counters in registers; other lengths take the general path.
-                                    func run<L: CodeLength>(_: L.Type) {
-                                        Self.scanQuery(L.self, bits: bits, levels: levels, planes: planePointer.baseAddress!,
+                                    func run<Length: CodeLength>(_: Length.Type) {
+                                        Self.scanQuery(Scanner.self, Length.self, bits: bits, planes: planePointer.baseAddress!,
                                                        blocks: chunk..<chunkEnd, lastBlock: blockCount - 1, lastValid: lastValid,
                                                        queryMasks: masks + (q - first) * bits,
                                                        query: queryWords.baseAddress! + q * perCode,
-                                                       codeWords: codeWords.baseAddress!, perCode: perCode, scratch: scratch,
-                                                       state: &states[q - first], limit: limit, onOffer: onOffer)
+                                                       codeWords: codeWords.baseAddress!, perCode: perCode, counts: counts,
+                                                       collector: &collectors[q - first])
                                     }
                                     switch bits {
                                     case 16: run(Bits16.self)
@@ -161,7 +188,7 @@ public struct LinearScanIndex: HammingIndex {
                                     }
                                 }
                             }
-                            slots.store(states.map(finish), at: batch)
+                            slots.store(collectors[0..<(end - first)].map { $0.finish() }, at: batch)
                         }
                     }
                 }
@@ -171,9 +198,13 @@ public struct LinearScanIndex: HammingIndex {
     }
 }
 
-/// A code length known at compile time, so the scan kernel is specialised per length.
-protocol CodeLength { static var bits: Int? { get } }
-enum Bits16: CodeLength { static var bits: Int? { 16 } }
-enum Bits32: CodeLength { static var bits: Int? { 32 } }
-enum Bits64: CodeLength { static var bits: Int? { 64 } }
-enum AnyBits: CodeLength { static var bits: Int? { nil } }
+/// What the flat scan feeds, per query: every code with distance < `limit`, in index order.
+protocol ScanCollector {
+    var limit: Int { get }
+    mutating func offer(distance: Int, index: Int)
+    /// Empties the collector for the next query.
+    mutating func reset()
+    func finish() -> [Neighbor]
+}
+
+extension CountingSelection: ScanCollector {}

@@ -2,16 +2,6 @@ import Dispatch
 import Foundation
 import SemanticHashing
 
-/// FAISS 1.15.1 `IndexBinaryFlat`, k = 100, 1 000 queries, one thread (docs/benchmarks), queries/s.
-/// 64-bit random at 10⁶ uses the quiet re-check (850), the stricter of the two figures.
-private let faissFlatAnchors: [String: Double] = [
-    "16/random/100000": 2620, "16/random/1000000": 268,
-    "32/random/100000": 7860, "32/random/1000000": 928, "32/random/10000000": 47,
-    "32/clustered/100000": 4250, "32/clustered/1000000": 816, "32/clustered/10000000": 93,
-    "64/random/100000": 6790, "64/random/1000000": 850, "64/random/10000000": 44,
-    "64/clustered/100000": 5520, "64/clustered/1000000": 837, "64/clustered/10000000": 44,
-]
-
 private func seconds(_ body: () -> Void) -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     body()
@@ -45,17 +35,41 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
     }
 }
 
+/// The codes as FAISS reads binary vectors: ⌈bits / 8⌉ bytes per code, first bit in the most
+/// significant bit of the first byte (bits must be a multiple of 8).
+private func faissBytes(_ codes: BinaryCodes) -> Data {
+    let bytesPerCode = codes.bits / 8
+    var out = Data(capacity: codes.count * bytesPerCode)
+    for i in 0..<codes.count {
+        for b in 0..<bytesPerCode {
+            out.append(UInt8(truncatingIfNeeded: codes.words[i * codes.wordsPerCode + b / 8] >> UInt64(56 - 8 * (b % 8))))
+        }
+    }
+    return out
+}
+
+/// The distances of every query's hits, row by row, as little-endian Int32.
+private func distanceBytes(_ results: SearchResults) -> Data {
+    var out = Data(capacity: results.neighbors.count * 4)
+    for n in results.neighbors { withUnsafeBytes(of: Int32(n.distance).littleEndian) { out.append(contentsOf: $0) } }
+    return out
+}
+
 @MainActor let benchSearchCommand = Command(
     words: ["bench", "search"],
     summary: "Time exact k-NN search (flat scan and multi-index hashing) on synthetic codes",
     discussion: """
-    Generates seeded codes as the FAISS comparison uses (random: uniform bits; clustered: 20 random
-    centres, each bit flipped with probability 0.1), then times 'flat' (LinearScanIndex) at each
-    thread count and 'mih' (MultiIndexHashingIndex, build timed separately). Every MIH result is
-    checked against the flat scan ("exact"). Lists are comma-separated and run as one grid, so
-    ratios come from one run. Queries/s are medians over --repeat runs; 'vs FAISS' divides by the
-    IndexBinaryFlat one-thread figure of docs/benchmarks where there is one. 'q/CPU-s' is queries per
-    CPU-second of this process: steadier than wall time on a busy machine (for one thread).
+    Generates seeded codes (random: uniform bits; clustered: 20 random centres, each bit flipped
+    with probability 0.1), then times 'flat' (LinearScanIndex) for each scan kernel and thread
+    count and 'mih' (MultiIndexHashingIndex, build timed separately). Kernels and thread counts
+    take turns within each repeat, so a slow spell of a shared machine lands on all of them; the
+    results of every kernel and of MIH are checked against the first flat kernel ('same').
+    Lists are comma-separated and run as one grid. Queries/s are medians over --repeat runs;
+    'q/CPU-s' is queries per CPU-second of this process, steadier than wall time on a busy
+    machine (for one thread). '2T/1T' is wall clock: a second thread only helps when a second
+    core is free (with Linux's session autogroups, a busy process of another session keeps half
+    the cores whatever its nice value). Ratios to FAISS IndexBinaryFlat on the very same codes come from
+    docs/benchmarks/faiss_flat_vs_semhash.py, which runs this command with --write-codes.
     """,
     options: [
         .value("--bits", "LIST", "Code lengths", default: "32"),
@@ -65,9 +79,11 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
         .value("--codes", "LIST", "random and/or clustered", default: "random"),
         .value("--threads", "LIST", "Thread counts for the flat scan (MIH uses the first)", default: "1,2"),
         .value("--kinds", "LIST", "Index kinds: flat, mih", default: "flat,mih"),
+        .value("--kernels", "LIST", "Flat-scan kernels: portable, avx2 (default: the fastest this processor runs)"),
         .value("--substrings", "M", "MIH substrings (default: the paper's B / log2 N)"),
         .value("--repeat", "R", "Runs per measurement (median reported)", default: "1"),
         .value("--seed", "S", "Seed for the codes", default: "1"),
+        .value("--write-codes", "DIR", "Also write each grid cell's database and queries (FAISS byte layout) and the first kernel's hit distances into DIR"),
         .flag("--json", "Print JSON instead of a table."),
     ],
     run: { args in
@@ -80,9 +96,19 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
         let seed = UInt64(try args.int("--seed") ?? 1)
         let substrings = try args.int("--substrings")
         let kinds = args.list("--kinds") ?? ["flat", "mih"]
+        let writeDirectory = args.string("--write-codes")
         guard queries > 0, k > 0 else { throw UsageError(description: "--queries and --k must be positive") }
         for kind in kinds where kind != "flat" && kind != "mih" {
             throw UsageError(description: "--kinds: unknown kind '\(kind)'; valid: flat, mih")
+        }
+        let kernels = try (args.list("--kernels") ?? [ScanKernel.fastest.rawValue]).map { name in
+            guard let kernel = ScanKernel(rawValue: name) else {
+                throw UsageError(description: "--kernels: unknown kernel '\(name)'; valid: \(ScanKernel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard kernel.isSupported else {
+                throw UsageError(description: "--kernels: this processor cannot run the \(name) kernel")
+            }
+            return kernel
         }
         let distributions = try (args.list("--codes") ?? ["random"]).map { name in
             guard let d = SyntheticCodes.Distribution(rawValue: name) else {
@@ -93,30 +119,34 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
         if let m = substrings, bitsList.contains(where: { m < 1 || m > $0 }) {
             throw UsageError(description: "--substrings must be in 1...bits")
         }
+        if writeDirectory != nil, let odd = bitsList.first(where: { $0 % 8 != 0 }) {
+            throw UsageError(description: "--write-codes needs code lengths that are multiples of 8 (FAISS's layout), got \(odd)")
+        }
         let json = args.flag("--json")
         var rows: [[String: Any]] = []
         if !json {
-            print("bits  count       codes      kind  threads  queries/s  q/CPU-s  build s  vs FAISS  2T/1T  exact")
+            print("bits  count       codes      kind  kernel    threads  queries/s  q/CPU-s  build s  2T/1T  same")
         }
         for bits in bitsList {
             for count in counts {
                 for distribution in distributions {
                     let (database, queryCodes) = SyntheticCodes.generate(distribution, bits: bits, count: count, queries: queries, seed: seed)
-                    let anchor = faissFlatAnchors["\(bits)/\(distribution.rawValue)/\(count)"]
+                    let stem = writeDirectory.map { "\($0)/\(bits)-\(distribution.rawValue)-\(count)-seed\(seed)" }
+                    if let stem {
+                        try AtomicFile.write(faissBytes(database), to: stem + "-database.u8")
+                        try AtomicFile.write(faissBytes(queryCodes), to: stem + "-queries.u8")
+                    }
                     var reference: SearchResults?
-                    var oneThreadQPS: Double?
-                    func report(kind: String, threads: Int, qps: Double, cpuQPS: Double, build: Double?, exact: Bool?) {
-                        if kind == "flat" && threads == 1 { oneThreadQPS = qps }
-                        let ratio = anchor.map { qps / $0 }
-                        let scaling = kind == "flat" && threads > 1 ? oneThreadQPS.map { qps / $0 } : nil
+                    func report(kind: String, kernel: ScanKernel?, threads: Int, qps: Double, cpuQPS: Double, oneThreadQPS: Double?,
+                                build: Double?, same: Bool?) {
+                        let scaling = threads > 1 ? oneThreadQPS.map { qps / $0 } : nil
                         var row: [String: Any] = ["bits": bits, "count": count, "codes": distribution.rawValue, "kind": kind,
                                                   "threads": threads, "queriesPerSecond": qps.rounded(), "k": k, "queries": queries,
-                                                  "queriesPerCPUSecond": cpuQPS.rounded()]
+                                                  "queriesPerCPUSecond": cpuQPS.rounded(), "seed": Int(seed)]
+                        if let kernel { row["kernel"] = kernel.rawValue }
                         if let build { row["buildSeconds"] = build }
-                        if let anchor { row["faissFlatQueriesPerSecond"] = anchor }
-                        if let ratio { row["ratioToFaissFlat"] = ratio }
                         if let scaling { row["ratioToOneThread"] = scaling }
-                        if let exact { row["exact"] = exact }
+                        if let same { row["sameAsFirstKernel"] = same }
                         rows.append(row)
                         if !json {
                             func cell(_ v: Double?, _ format: String) -> String { v.map { String(format: format, $0) } ?? "–" }
@@ -125,34 +155,44 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
                             cells.append(String(count).padding(toLength: 12, withPad: " ", startingAt: 0))
                             cells.append(distribution.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))
                             cells.append(kind.padding(toLength: 6, withPad: " ", startingAt: 0))
+                            cells.append((kernel?.rawValue ?? "–").padding(toLength: 10, withPad: " ", startingAt: 0))
                             cells.append(String(threads).padding(toLength: 9, withPad: " ", startingAt: 0))
                             cells.append(String(format: "%.0f", qps).padding(toLength: 11, withPad: " ", startingAt: 0))
                             cells.append(String(format: "%.0f", cpuQPS).padding(toLength: 9, withPad: " ", startingAt: 0))
                             cells.append(cell(build, "%.2f").padding(toLength: 9, withPad: " ", startingAt: 0))
-                            cells.append(cell(ratio, "%.2f×").padding(toLength: 10, withPad: " ", startingAt: 0))
                             cells.append(cell(scaling, "%.2f×").padding(toLength: 7, withPad: " ", startingAt: 0))
-                            cells.append(exact.map { $0 ? "yes" : "NO" } ?? "–")
+                            cells.append(same.map { $0 ? "yes" : "NO" } ?? "–")
                             print(cells.joined())
                         }
                     }
                     if kinds.contains("flat") || kinds.contains("mih") {
-                        var flat = LinearScanIndex(codes: database, threads: threadList[0])
-                        // Thread counts take turns within each repeat, so a slow spell of a shared
-                        // machine lands on all of them alike and the 2T/1T ratio stays fair.
+                        // MIH alone still needs the flat scan's answer to check against.
+                        let timedKernels = kinds.contains("flat") ? kernels : [kernels[0]]
                         let timedThreads = kinds.contains("flat") ? threadList : [threadList[0]]
-                        var times = [[Double]](repeating: [], count: timedThreads.count), cpu = times
+                        var indexes = timedKernels.map { LinearScanIndex(codes: database, threads: threadList[0], kernel: $0) }
+                        var results = [SearchResults?](repeating: nil, count: timedKernels.count)
+                        // Kernels and thread counts take turns within each repeat, so a slow spell
+                        // of a shared machine lands on all of them alike and their ratios stay fair.
+                        let cells = timedKernels.indices.flatMap { kernel in timedThreads.map { (kernel, $0) } }
+                        var times = [[Double]](repeating: [], count: cells.count), cpu = times
                         for _ in 0..<repeats {
-                            for (t, threads) in timedThreads.enumerated() {
-                                flat.threads = threads
+                            for (c, (kernel, threads)) in cells.enumerated() {
+                                indexes[kernel].threads = threads
                                 let cpuStart = processCPUSeconds()
-                                times[t].append(seconds { reference = flat.search(queryCodes, k: k) })
-                                cpu[t].append(processCPUSeconds() - cpuStart)
+                                times[c].append(seconds { results[kernel] = indexes[kernel].search(queryCodes, k: k) })
+                                cpu[c].append(processCPUSeconds() - cpuStart)
                             }
                         }
+                        reference = results[0]
+                        if let stem, let reference { try AtomicFile.write(distanceBytes(reference), to: stem + "-distances.i32") }
                         if kinds.contains("flat") {
-                            for (t, threads) in timedThreads.enumerated() {
-                                report(kind: "flat", threads: threads, qps: Double(queries) / median(times[t]),
-                                       cpuQPS: Double(queries) / median(cpu[t]), build: nil, exact: nil)
+                            var oneThread: [Int: Double] = [:]
+                            for (c, (kernel, threads)) in cells.enumerated() {
+                                let qps = Double(queries) / median(times[c])
+                                if threads == 1 { oneThread[kernel] = qps }
+                                report(kind: "flat", kernel: timedKernels[kernel], threads: threads, qps: qps,
+                                       cpuQPS: Double(queries) / median(cpu[c]), oneThreadQPS: oneThread[kernel], build: nil,
+                                       same: kernel == 0 ? nil : results[kernel] == reference)
                             }
                         }
                     }
@@ -166,8 +206,8 @@ private func positiveInts(_ args: ParsedArguments, _ name: String) throws -> [In
                             times.append(seconds { result = mih.search(queryCodes, k: k) })
                             cpu.append(processCPUSeconds() - cpuStart)
                         }
-                        report(kind: "mih", threads: threadList[0], qps: Double(queries) / median(times),
-                               cpuQPS: Double(queries) / median(cpu), build: build, exact: result == reference)
+                        report(kind: "mih", kernel: nil, threads: threadList[0], qps: Double(queries) / median(times),
+                               cpuQPS: Double(queries) / median(cpu), oneThreadQPS: nil, build: build, same: result == reference)
                         if !json { print("      (mih: m = \(mih.substringCount) substrings of \(mih.substrings.map(\.length)) bits)") }
                         rows[rows.count - 1]["substrings"] = mih.substringCount
                     }

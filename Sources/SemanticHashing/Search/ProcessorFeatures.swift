@@ -1,0 +1,41 @@
+import Foundation
+
+/// What the processor can run beyond the toolchain's baseline target, read once at run time.
+///
+/// ```
+/// supportsX86_64_v3 = every x86-64-v3 feature flag appears in /proc/cpuinfo (Linux, x86-64 only)
+/// ```
+/// Linux lists `avx` and `avx2` only when the kernel also saves the 256-bit registers, so the
+/// flags answer for the operating system too. Elsewhere the answer is `false` (the portable
+/// kernel runs), never a guess.
+///
+/// ```swift
+/// if ProcessorFeatures.supportsX86_64_v3 { … }
+/// ```
+enum ProcessorFeatures {
+    /// The /proc/cpuinfo names of what `-march=x86-64-v3` lets the compiler use (abm = LZCNT,
+    /// pni = SSE3; v2's CX16, LAHF, POPCNT, SSSE3, SSE4.1/4.2 included).
+    static let x86_64_v3Flags: Set<String> = [
+        "avx", "avx2", "bmi1", "bmi2", "fma", "f16c", "movbe", "abm", "xsave",
+        "cx16", "lahf_lm", "popcnt", "pni", "ssse3", "sse4_1", "sse4_2",
+    ]
+
+    static let supportsX86_64_v3: Bool = {
+        #if os(Linux) && arch(x86_64)
+        guard let data = FileManager.default.contents(atPath: "/proc/cpuinfo") else { return false }
+        return hasAll(x86_64_v3Flags, cpuinfo: String(decoding: data, as: UTF8.self))
+        #else
+        return false
+        #endif
+    }()
+
+    /// Whether the first `flags` line of a /proc/cpuinfo text lists every one of `required`.
+    static func hasAll(_ required: Set<String>, cpuinfo: String) -> Bool {
+        for line in cpuinfo.split(separator: "\n") where line.hasPrefix("flags") {
+            guard let colon = line.firstIndex(of: ":") else { return false }
+            let flags = Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+            return required.isSubset(of: flags)
+        }
+        return false
+    }
+}

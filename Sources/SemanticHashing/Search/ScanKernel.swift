@@ -1,0 +1,45 @@
+import Foundation
+
+/// The bit-sliced kernel a flat scan runs on. Both give identical results; they differ in how
+/// many codes one vector operation decides:
+///
+/// ```
+/// portable: SIMD2<UInt64>, 128 codes per block — SSE2 on any x86-64, NEON on arm64
+/// avx2:     SIMD4<UInt64>, 256 codes per block — x86-64-v3 processors (AVX2, BMI1/2, POPCNT, …)
+/// fastest = SEMHASH_SCAN_KERNEL if set and supported, else avx2 if supported, else portable
+/// ```
+///
+/// The AVX2 kernel lives in a module compiled for x86-64-v3 and is reached only when
+/// `isSupported` (read from the processor's flags at run time) says it may run.
+///
+/// ```swift
+/// let index = LinearScanIndex(codes: database, kernel: .portable)
+/// print(ScanKernel.fastest)   // avx2 on most x86-64 machines since 2013
+/// ```
+public enum ScanKernel: String, CaseIterable, Sendable {
+    case portable
+    case avx2
+
+    /// Whether this processor (and operating system) can run the kernel.
+    public var isSupported: Bool {
+        switch self {
+        case .portable: true
+        case .avx2: ProcessorFeatures.supportsX86_64_v3
+        }
+    }
+
+    /// The kernel new indexes use unless told otherwise.
+    public static let fastest: ScanKernel = {
+        let automatic: ScanKernel = ScanKernel.avx2.isSupported ? .avx2 : .portable
+        guard let text = ProcessInfo.processInfo.environment["SEMHASH_SCAN_KERNEL"] else { return automatic }
+        guard let chosen = ScanKernel(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+            FileHandle.standardError.write(Data("warning: ignoring SEMHASH_SCAN_KERNEL='\(text)' (valid: portable, avx2)\n".utf8))
+            return automatic
+        }
+        guard chosen.isSupported else {
+            FileHandle.standardError.write(Data("warning: SEMHASH_SCAN_KERNEL=\(text) is not supported by this processor; using \(automatic.rawValue)\n".utf8))
+            return automatic
+        }
+        return chosen
+    }()
+}

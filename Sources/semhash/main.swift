@@ -16,6 +16,7 @@ let commands: [Command] = [
     DatasetsCommand.info(),
     .benchKernels,
     benchTrainingStepCommand,
+    benchEncodeCommand,
     benchSearchCommand,
     benchStreamCommand,
     benchMetricsCommand,

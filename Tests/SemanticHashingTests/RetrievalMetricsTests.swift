@@ -55,10 +55,15 @@ final class RetrievalMetricsTests: XCTestCase {
         }
     }
 
-    /// The fast path agrees with a direct implementation of the definitions on random data.
+    /// The fast path (one-word codes) and the general path agree with a direct implementation of
+    /// the definitions on random data.
     func testMatchesDirectDefinition() {
+        for bits in [8, 70] { checkDirectDefinition(bits: bits) }
+    }
+
+    private func checkDirectDefinition(bits: Int) {
         var rng = RandomSource(seed: 9)
-        let bits = 8, n = 300, nq = 20, classes = 5
+        let n = 300, nq = 20, classes = 5
         let db = uniformCodes(count: n, bits: bits, seed: 1), queries = uniformCodes(count: nq, bits: bits, seed: 2)
         let dbLabels = Labels(multiLabel: (0..<n).map { _ in (0..<classes).filter { _ in rng.uniform() < 0.3 } }, classCount: classes)
         let qLabels = Labels(multiLabel: (0..<nq).map { _ in (0..<classes).filter { _ in rng.uniform() < 0.3 } }, classCount: classes)

@@ -55,7 +55,7 @@ public struct RetrievalMetrics: Sendable, Equatable {
         let scorer = QueryScorer(bits: bits, cutoffs: ks)
         // Per query: for each cut-off (precision, recall, AP, expected precision), plus a flag.
         let perItem: [[[Double]]] = ParallelWork.map(count: items, threads: threads ?? ParallelWork.defaultThreads) { _, mine, slots in
-            var state = QueryScorer.Scratch(bits: bits, count: n)
+            var state = QueryScorer.Scratch(bits: bits, count: n, cutoff: ks.last ?? 0)
             databaseCodes.words.withUnsafeBufferPointer { dbWords in
                 queryCodes.words.withUnsafeBufferPointer { qWords in
                     databaseMasks.withUnsafeBufferPointer { dbMasks in
@@ -94,50 +94,43 @@ public struct RetrievalMetrics: Sendable, Equatable {
         return masks
     }
 
-    /// Scores one query: a histogram of (distance, relevant) over the database, then a
-    /// counting sort of relevance flags into rank order up to the largest cut-off.
+    /// Scores one query in two passes over the database: a histogram of (distance, relevant),
+    /// then, with the rank at which each distance starts known, the relevance flags of the items
+    /// that fall in the first K ranks, put in rank order. The second pass recomputes distances
+    /// rather than storing them, so the scratch memory is O(K + bits), not O(database).
     private struct QueryScorer: Sendable {
         let bits: Int
         let cutoffs: [Int]
 
         struct Scratch {
-            /// Per item: distance · 2 + relevant.
-            var keys: [UInt16]
-            /// Histogram over keys: [2d] not relevant, [2d + 1] relevant.
+            /// Histogram over keys distance · 2 + relevant: [2d] not relevant, [2d + 1] relevant.
             var histogram: [Int]
+            /// Relevance of the items at ranks 0 ..< K (K = the largest cut-off, at most n).
             var rankedRelevance: [UInt8]
-            init(bits: Int, count: Int) {
-                keys = [UInt16](repeating: 0, count: count)
+            init(bits: Int, count: Int, cutoff: Int) {
                 histogram = [Int](repeating: 0, count: 2 * (bits + 1))
-                rankedRelevance = [UInt8](repeating: 0, count: count)
+                rankedRelevance = [UInt8](repeating: 0, count: max(1, min(count, cutoff)))
             }
         }
 
         func score(query: UnsafePointer<UInt64>, perCode: Int, queryClasses: [UInt64],
                    database: UnsafePointer<UInt64>, databaseClasses: UnsafePointer<UInt64>, classWords: Int,
                    count n: Int, scratch: inout Scratch) -> [Double] {
-            for t in 0..<scratch.histogram.count { scratch.histogram[t] = 0 }
-            scratch.keys.withUnsafeMutableBufferPointer { keys in
-                scratch.histogram.withUnsafeMutableBufferPointer { histogram in
-                    if perCode == 1 && classWords == 1 {
-                        let q = query[0], qc = queryClasses[0]
-                        for i in 0..<n {
-                            let d = (database[i] ^ q).nonzeroBitCount
-                            let key = d << 1 | ((databaseClasses[i] & qc) != 0 ? 1 : 0)
-                            keys[i] = UInt16(key)
-                            histogram[key] += 1
-                        }
-                    } else {
-                        for i in 0..<n {
-                            let d = HammingKernels.distance(database + i * perCode, query, words: perCode)
-                            var shared: UInt64 = 0
-                            for w in 0..<classWords { shared |= databaseClasses[i * classWords + w] & queryClasses[w] }
-                            let key = d << 1 | (shared != 0 ? 1 : 0)
-                            keys[i] = UInt16(key)
-                            histogram[key] += 1
-                        }
-                    }
+            // key(i) = distance · 2 + relevant, by the one-word fast path when it applies.
+            let singleWord = perCode == 1 && classWords == 1
+            let q0 = query[0], qc0 = queryClasses[0]
+            @inline(__always) func key(_ i: Int) -> Int {
+                if singleWord {
+                    return (database[i] ^ q0).nonzeroBitCount << 1 | ((databaseClasses[i] & qc0) != 0 ? 1 : 0)
                 }
+                let d = HammingKernels.distance(database + i * perCode, query, words: perCode)
+                var shared: UInt64 = 0
+                for w in 0..<classWords { shared |= databaseClasses[i * classWords + w] & queryClasses[w] }
+                return d << 1 | (shared != 0 ? 1 : 0)
+            }
+            for t in 0..<scratch.histogram.count { scratch.histogram[t] = 0 }
+            scratch.histogram.withUnsafeMutableBufferPointer { histogram in
+                for i in 0..<n { histogram[key(i)] += 1 }
             }
             let histogram = scratch.histogram
             let totalRelevant = stride(from: 1, to: histogram.count, by: 2).reduce(0) { $0 + histogram[$1] }
@@ -148,13 +141,18 @@ public struct RetrievalMetrics: Sendable, Equatable {
             var lastNeeded = 0
             while lastNeeded < bits && start[lastNeeded + 1] < maxK { lastNeeded += 1 }
             var next = start
-            scratch.keys.withUnsafeBufferPointer { keys in
-                scratch.rankedRelevance.withUnsafeMutableBufferPointer { ranked in
-                    for i in 0..<n {
-                        let d = Int(keys[i] >> 1)
-                        if d > lastNeeded { continue }
-                        ranked[next[d]] = UInt8(keys[i] & 1)
-                        next[d] += 1
+            scratch.rankedRelevance.withUnsafeMutableBufferPointer { ranked in
+                var filled = 0
+                for i in 0..<n {
+                    if filled == maxK { break }
+                    let k = key(i)
+                    let d = k >> 1
+                    if d > lastNeeded { continue }
+                    let position = next[d]
+                    next[d] = position + 1
+                    if position < maxK {
+                        ranked[position] = UInt8(k & 1)
+                        filled += 1
                     }
                 }
             }

@@ -66,8 +66,8 @@ public enum HashingRun {
     public static func evaluate(_ model: any HashingModel, on dataset: Dataset) -> [String: Double] {
         let database = dataset.database
         let metrics = RetrievalMetrics.evaluate(
-            queryCodes: BinaryCodes(thresholding: model.codeValues(dataset.test.features)), queryLabels: dataset.test.labels,
-            databaseCodes: BinaryCodes(thresholding: model.codeValues(database.features)), databaseLabels: database.labels)
+            queryCodes: model.codes(dataset.test.features), queryLabels: dataset.test.labels,
+            databaseCodes: model.codes(database.features), databaseLabels: database.labels)
         return metrics.report
     }
 }

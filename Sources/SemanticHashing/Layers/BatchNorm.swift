@@ -8,7 +8,8 @@
 /// backward:  ∂x = (γ/√(σ²+ε))·(∂y − mean(∂y) − x̂·mean(∂y ⊙ x̂))
 /// ```
 /// For 2-D inputs Keras takes the non-fused path, which uses the biased batch variance both to
-/// normalise and to update the moving average; so do we.
+/// normalise and to update the moving average; so do we. With `rectifying`, the layer normalises
+/// ReLU(x) instead of x and its backward returns ∂x through the ReLU too (one pass instead of two).
 ///
 /// ```swift
 /// let bn = BatchNorm(features: 500)
@@ -23,7 +24,12 @@ public final class BatchNorm: @unchecked Sendable {
     public let name: String
     public let momentum: Float
     public let epsilon: Float
+    // Kept from the last training forward for backward; reused across steps.
     private var normalized = Matrix(rows: 0, columns: 0)
+    private var input = Matrix(rows: 0, columns: 0)
+    private var rectified = false
+    private var mean: [Float] = []
+    private var variance: [Float] = []
     private var inverseStd: [Float] = []
 
     public init(features: Int, momentum: Float = 0.99, epsilon: Float = 1e-3, name: String = "batchnorm") {
@@ -39,41 +45,58 @@ public final class BatchNorm: @unchecked Sendable {
     public var features: Int { gamma.value.columns }
     public var parameters: [Parameter] { [gamma, beta] }
 
-    public func callAsFunction(_ x: Matrix, training: Bool) -> Matrix {
+    /// y = BN(x), or BN(ReLU(x)) when `rectifying`.
+    public func callAsFunction(_ x: Matrix, training: Bool, rectifying: Bool = false) -> Matrix {
         precondition(x.columns == features, "BatchNorm: input has \(x.columns) columns, layer expects \(features)")
         let n = x.rows, c = features
         var y = Matrix(rows: n, columns: c)
         if !training {
+            var scale = [Float](repeating: 0, count: c), shift = [Float](repeating: 0, count: c)
             for j in 0..<c {
                 let inv = 1 / (movingVariance.storage[j] + epsilon).squareRoot()
-                let g = gamma.value.storage[j] * inv, b = beta.value.storage[j] - movingMean.storage[j] * g
-                for i in 0..<n { y.storage[i * c + j] = x.storage[i * c + j] * g + b }
+                scale[j] = gamma.value.storage[j] * inv
+                shift[j] = beta.value.storage[j] - movingMean.storage[j] * scale[j]
+            }
+            x.storage.withUnsafeBufferPointer { xp in
+                y.storage.withUnsafeMutableBufferPointer { yp in
+                    Self.byColumnBlocks(rows: n, columns: c) { block in
+                        NormalizationKernels.affine(xp.baseAddress!, rows: n, stride: c, columns: block, scale: scale, shift: shift,
+                                                    rectifying: rectifying, into: yp.baseAddress!)
+                    }
+                }
             }
             return y
         }
-        var mean = [Float](repeating: 0, count: c)
-        var variance = [Float](repeating: 0, count: c)
-        x.storage.withUnsafeBufferPointer { xp in
-            for i in 0..<n { for j in 0..<c { mean[j] += xp[i * c + j] } }
-            for j in 0..<c { mean[j] /= Float(n) }
-            for i in 0..<n { for j in 0..<c { let d = xp[i * c + j] - mean[j]; variance[j] += d * d } }
+        rectified = rectifying
+        if input.rows != n || input.columns != c {
+            input = Matrix(rows: n, columns: c)
+            normalized = Matrix(rows: n, columns: c)
+            mean = [Float](repeating: 0, count: c)
+            variance = [Float](repeating: 0, count: c)
+            inverseStd = [Float](repeating: 0, count: c)
         }
-        for j in 0..<c { variance[j] /= Float(n) }
-        inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        normalized = Matrix(rows: n, columns: c)
         x.storage.withUnsafeBufferPointer { xp in
+            input.storage.withUnsafeMutableBufferPointer { kept in
+                mean.withUnsafeMutableBufferPointer { mu in
+                    variance.withUnsafeMutableBufferPointer { sigma2 in
+                        Self.byColumnBlocks(rows: n, columns: c) { block in
+                            NormalizationKernels.columnStatistics(xp.baseAddress!, rows: n, stride: c, columns: block, rectifying: rectifying,
+                                                                  keeping: kept.baseAddress!, mean: mu.baseAddress!,
+                                                                  variance: sigma2.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        for j in 0..<c { inverseStd[j] = 1 / (variance[j] + epsilon).squareRoot() }
+        input.storage.withUnsafeBufferPointer { xp in
             normalized.storage.withUnsafeMutableBufferPointer { np in
                 y.storage.withUnsafeMutableBufferPointer { yp in
-                    gamma.value.storage.withUnsafeBufferPointer { g in
-                        beta.value.storage.withUnsafeBufferPointer { b in
-                            for i in 0..<n {
-                                for j in 0..<c {
-                                    let v = (xp[i * c + j] - mean[j]) * inverseStd[j]
-                                    np[i * c + j] = v
-                                    yp[i * c + j] = g[j] * v + b[j]
-                                }
-                            }
-                        }
+                    let (mean, inverseStd, g, b) = (mean, inverseStd, gamma.value.storage, beta.value.storage)
+                    Self.byColumnBlocks(rows: n, columns: c) { block in
+                        NormalizationKernels.normalize(xp.baseAddress!, rows: n, stride: c, columns: block, mean: mean,
+                                                       inverseStd: inverseStd, gamma: g, beta: b,
+                                                       normalized: np.baseAddress!, output: yp.baseAddress!)
                     }
                 }
             }
@@ -85,34 +108,40 @@ public final class BatchNorm: @unchecked Sendable {
         return y
     }
 
-    /// Accumulates ∂γ, ∂β and returns ∂x for the last training-mode call.
+    /// Runs `body` over blocks of columns (multiples of 8) on the worker threads; columns are
+    /// independent, so the split does not change any result.
+    private static func byColumnBlocks(rows n: Int, columns c: Int, _ body: (Range<Int>) -> Void) {
+        let blocks = min(4, max(1, c / 64))
+        parallelFor(blocks, serial: n * c < 16_384) { block in
+            body(ParallelExecution.chunk(block, of: blocks, total: c, granularity: 8))
+        }
+    }
+
+    /// Accumulates ∂γ, ∂β and returns ∂x for the last training-mode call (through the ReLU when
+    /// that call was `rectifying`).
     public func backward(_ gradOutput: Matrix) -> Matrix {
         let n = gradOutput.rows, c = features
         precondition(normalized.rows == n && normalized.columns == c, "BatchNorm.backward: no matching training forward")
-        var sumG = [Float](repeating: 0, count: c)
-        var sumGX = [Float](repeating: 0, count: c)
         var gradInput = Matrix(rows: n, columns: c)
         gradOutput.storage.withUnsafeBufferPointer { gp in
             normalized.storage.withUnsafeBufferPointer { np in
-                for i in 0..<n {
-                    for j in 0..<c {
-                        sumG[j] += gp[i * c + j]
-                        sumGX[j] += gp[i * c + j] * np[i * c + j]
-                    }
-                }
-                gradInput.storage.withUnsafeMutableBufferPointer { dx in
-                    for i in 0..<n {
-                        for j in 0..<c {
-                            let scale = gamma.value.storage[j] * inverseStd[j]
-                            dx[i * c + j] = scale * (gp[i * c + j] - sumG[j] / Float(n) - np[i * c + j] * sumGX[j] / Float(n))
+                input.storage.withUnsafeBufferPointer { xp in
+                    gradInput.storage.withUnsafeMutableBufferPointer { dx in
+                        gamma.gradient.storage.withUnsafeMutableBufferPointer { dGamma in
+                            beta.gradient.storage.withUnsafeMutableBufferPointer { dBeta in
+                                let (g, inverseStd, rectified) = (gamma.value.storage, inverseStd, rectified)
+                                Self.byColumnBlocks(rows: n, columns: c) { block in
+                                    NormalizationKernels.backward(gp.baseAddress!, normalized: np.baseAddress!, rows: n, stride: c,
+                                                                  columns: block, gamma: g, inverseStd: inverseStd,
+                                                                  rectifiedInput: rectified ? xp.baseAddress! : nil,
+                                                                  gammaGradient: dGamma.baseAddress!, betaGradient: dBeta.baseAddress!,
+                                                                  into: dx.baseAddress!)
+                                }
+                            }
                         }
                     }
                 }
             }
-        }
-        for j in 0..<c {
-            gamma.gradient.storage[j] += sumGX[j]
-            beta.gradient.storage[j] += sumG[j]
         }
         return gradInput
     }

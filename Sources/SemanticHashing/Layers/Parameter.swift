@@ -2,11 +2,29 @@
 ///
 /// The gradient is either dense (`gradient`) or, for a first layer over sparse inputs, row-sparse
 /// (`rowSparseGradient`: only the rows the batch touched), which the optimiser can apply lazily.
+/// A layer may leave the row-sparse gradient as the product that defines it
+/// (`rowGradientProduct`), so the optimiser computes each row as it applies it instead of
+/// writing all of them out and reading them back.
 public final class Parameter: @unchecked Sendable {
     public let name: String
     public var value: Matrix
     public var gradient: Matrix
-    public var rowSparseGradient: RowSparseMatrix?
+    /// The row-sparse gradient (computed from `rowGradientProduct` when that is what is held).
+    public var rowSparseGradient: RowSparseMatrix? {
+        get { explicitRowGradient ?? rowGradientProduct?.materialized() }
+        set {
+            explicitRowGradient = newValue
+            rowGradientProduct = nil
+        }
+    }
+    /// The row-sparse gradient as Sᵀ·G, not yet computed.
+    public var rowGradientProduct: SparseTransposeProduct? {
+        didSet { if rowGradientProduct != nil { explicitRowGradient = nil } }
+    }
+    private var explicitRowGradient: RowSparseMatrix?
+
+    /// Whether the gradient is row-sparse (held either way).
+    public var hasRowSparseGradient: Bool { explicitRowGradient != nil || rowGradientProduct != nil }
 
     public init(name: String, value: Matrix) {
         self.name = name
@@ -17,7 +35,7 @@ public final class Parameter: @unchecked Sendable {
     /// Sets the gradient to zero. A row-sparse gradient is simply dropped: its dense twin was never
     /// written, and clearing a 10 000 × 500 matrix every step would cost more than the step's products.
     public func zeroGradient() {
-        if rowSparseGradient != nil {
+        if hasRowSparseGradient {
             rowSparseGradient = nil
             return
         }

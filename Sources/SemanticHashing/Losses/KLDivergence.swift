@@ -16,16 +16,30 @@ public enum KLDivergence {
     static let epsilon: Double = 1e-7
 
     public static func bernoulli(logits: Matrix) -> LossValue {
-        let n = logits.rows, b = logits.columns
+        let n = logits.rows, b = logits.columns, count = logits.count
         var gradient = Matrix(rows: n, columns: b)
-        var total = Double(n * b) * Foundation.log(2.0)
-        for i in logits.storage.indices {
-            let p = Double(Activations.sigmoid(logits.storage[i]))
-            let q = 1 - p
-            total += p * Foundation.log(p + epsilon) + q * Foundation.log(q + epsilon)
-            let dp = Foundation.log(p + epsilon) + p / (p + epsilon) - Foundation.log(q + epsilon) - q / (q + epsilon)
-            gradient.storage[i] = Float(dp * p * q / Double(n))
+        // Each element's term and gradient on its own (spread over threads), then the terms summed
+        // in index order, as one loop would.
+        var terms = [Double](repeating: 0, count: count)
+        logits.storage.withUnsafeBufferPointer { l in
+            gradient.storage.withUnsafeMutableBufferPointer { g in
+                terms.withUnsafeMutableBufferPointer { t in
+                    let pieces = (count + 1023) / 1024
+                    parallelFor(pieces, serial: count < 2048) { piece in
+                        for i in (piece * 1024)..<min(count, (piece + 1) * 1024) {
+                            let p = Double(Activations.sigmoid(l[i]))
+                            let q = 1 - p
+                            let logP = Foundation.log(p + epsilon), logQ = Foundation.log(q + epsilon)
+                            t[i] = p * logP + q * logQ
+                            let dp = logP + p / (p + epsilon) - logQ - q / (q + epsilon)
+                            g[i] = Float(dp * p * q / Double(n))
+                        }
+                    }
+                }
+            }
         }
+        var total = Double(n * b) * Foundation.log(2.0)
+        for term in terms { total += term }
         return LossValue(value: Float(total / Double(n)), gradient: gradient)
     }
 

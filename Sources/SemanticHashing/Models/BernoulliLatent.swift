@@ -30,12 +30,22 @@ public final class BernoulliLatent: LatentLayer, @unchecked Sendable {
 
     public func sample(_ hidden: Matrix, random: inout RandomSource) -> Matrix {
         lastLogits = logits(.dense(hidden))
-        var sample = lastLogits
-        let eps: Float = 1e-7
-        for i in sample.storage.indices {
-            let u = random.uniform()
-            let noise = Foundation.log(u + eps) - Foundation.log(1 - u + eps)
-            sample.storage[i] = Activations.sigmoid((lastLogits.storage[i] + noise) / temperature)
+        let count = lastLogits.count
+        // The uniforms are drawn in order first, so the noise is the same however the rest is spread.
+        var sample = Matrix(rows: lastLogits.rows, columns: lastLogits.columns,
+                            storage: (0..<count).map { _ in random.uniform() })
+        let eps: Float = 1e-7, temperature = self.temperature
+        lastLogits.storage.withUnsafeBufferPointer { l in
+            sample.storage.withUnsafeMutableBufferPointer { s in
+                let pieces = (count + 1023) / 1024
+                parallelFor(pieces, serial: count < 2048) { piece in
+                    for i in (piece * 1024)..<min(count, (piece + 1) * 1024) {
+                        let u = s[i]
+                        let noise = Foundation.log(u + eps) - Foundation.log(1 - u + eps)
+                        s[i] = Activations.sigmoid((l[i] + noise) / temperature)
+                    }
+                }
+            }
         }
         lastSample = sample
         return sample

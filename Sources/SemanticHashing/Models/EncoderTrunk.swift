@@ -15,9 +15,6 @@ public final class EncoderTrunk: @unchecked Sendable {
     let norm1: BatchNorm
     let dense2: Dense
     let norm2: BatchNorm
-    // ReLU outputs of the last training forward, for the backward pass.
-    private var activation1 = Matrix(rows: 0, columns: 0)
-    private var activation2 = Matrix(rows: 0, columns: 0)
 
     public init(inputDimensions: Int, hiddenDimensions: Int, random: inout RandomSource) {
         dense1 = Dense(inputDimensions: inputDimensions, outputDimensions: hiddenDimensions, random: &random, name: "encoder.dense1")
@@ -29,21 +26,20 @@ public final class EncoderTrunk: @unchecked Sendable {
     public var parameters: [Parameter] { dense1.parameters + norm1.parameters + dense2.parameters + norm2.parameters }
     var norms: [BatchNorm] { [norm1, norm2] }
 
-    /// h for a batch; `training` uses batch statistics and remembers what `backward` needs.
+    /// h for a batch; `training` uses batch statistics and remembers what `backward` needs. Each
+    /// ReLU runs inside the batch normalisation after it (`rectifying`).
     public func callAsFunction(_ x: FeatureMatrix, training: Bool) -> Matrix {
         if !training {
-            return norm2(Activations.relu(dense2.apply(.dense(norm1(Activations.relu(dense1.apply(x)), training: false)))), training: false)
+            return norm2(dense2.apply(.dense(norm1(dense1.apply(x), training: false, rectifying: true))), training: false, rectifying: true)
         }
-        activation1 = Activations.relu(dense1(x))
-        let a1 = norm1(activation1, training: true)
-        activation2 = Activations.relu(dense2(.dense(a1)))
-        return norm2(activation2, training: true)
+        let a1 = norm1(dense1(x), training: true, rectifying: true)
+        return norm2(dense2(.dense(a1)), training: true, rectifying: true)
     }
 
     /// Accumulates the trunk's parameter gradients from ∂h of the last training forward.
     public func backward(_ hiddenGradient: Matrix) {
-        let d2 = Activations.reluBackward(output: activation2, gradient: norm2.backward(hiddenGradient))
-        let d1 = Activations.reluBackward(output: activation1, gradient: norm1.backward(dense2.backward(d2)!))
+        let d2 = norm2.backward(hiddenGradient)
+        let d1 = norm1.backward(dense2.backward(d2)!)
         dense1.backward(d1, needInputGradient: false)
     }
 }

@@ -7,8 +7,8 @@
 /// ```
 ///
 /// ```swift
-/// let values = model.codeValues(data.test.features)       // chunked, memory flat in n
-/// let codes = BinaryCodes(thresholding: values)
+/// let values = model.codeValues(data.test.features)       // n × B floats, chunked
+/// let codes = BinaryCodes(thresholding: values)            // or model.codes(…), memory flat in n
 /// ```
 public protocol HashingModel: AnyObject, Sendable {
     var configuration: ModelConfiguration { get }

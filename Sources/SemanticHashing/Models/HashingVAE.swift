@@ -106,24 +106,30 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
     public func trainingStep(_ batch: TrainingBatch, random: inout RandomSource) -> LossBreakdown {
         let beta = Float(configuration.weights.beta)
         var losses = LossBreakdown()
-        let hidden = trunk(batch.features, training: true)
-        let code = latent.sample(hidden, random: &random)
-        var (reconstruction, codeGradient) = decoder.reconstruct(code, target: batch.target)
+        // Each part's work is timed as its own phase when a `PhaseProfiler` is installed (the
+        // products and sparse kernels inside them count as theirs).
+        let hidden = PhaseProfiler.during(.normalization) { trunk(batch.features, training: true) }
+        let code = PhaseProfiler.during(.latent) { latent.sample(hidden, random: &random) }
+        var (reconstruction, codeGradient) = PhaseProfiler.during(.reconstruction) { decoder.reconstruct(code, target: batch.target) }
         losses.reconstruction = reconstruction
         var hiddenGradient = Matrix(rows: batch.count, columns: hidden.columns)
         var supervision: SupervisionLoss?
         if let head {
-            supervision = head.forward(SupervisionBatch(hidden: hidden, code: code, labels: batch.labels, labelled: batch.labelled))
-            head.backward(codeGradient: &codeGradient, hiddenGradient: &hiddenGradient)
+            PhaseProfiler.during(.supervision) {
+                supervision = head.forward(SupervisionBatch(hidden: hidden, code: code, labels: batch.labels, labelled: batch.labelled))
+                head.backward(codeGradient: &codeGradient, hiddenGradient: &hiddenGradient)
+            }
         }
         let balanceWeight = Float(configuration.bitBalance)
         if balanceWeight > 0 {
-            let balance = BitBalanceLoss.evaluate(codes: code)
-            losses.balance = balance.value
-            codeGradient.add(balance.gradient, scaledBy: balanceWeight)
+            PhaseProfiler.during(.supervision) {
+                let balance = BitBalanceLoss.evaluate(codes: code)
+                losses.balance = balance.value
+                codeGradient.add(balance.gradient, scaledBy: balanceWeight)
+            }
         }
-        losses.kl = latent.backward(sampleGradient: codeGradient, klWeight: beta, into: &hiddenGradient)
-        trunk.backward(hiddenGradient)
+        losses.kl = PhaseProfiler.during(.latent) { latent.backward(sampleGradient: codeGradient, klWeight: beta, into: &hiddenGradient) }
+        PhaseProfiler.during(.normalization) { trunk.backward(hiddenGradient) }
         losses.total = losses.reconstruction + beta * losses.kl
         if balanceWeight > 0 { losses.total += balanceWeight * losses.balance }
         if let supervision {

@@ -43,16 +43,30 @@ final class BLASLibrary: @unchecked Sendable {
     let path: String
     /// "OpenBLAS (libopenblas.so.0)", "Accelerate (…)" or "BLAS (libblas.so.3)".
     let displayName: String
+    /// Whether a call runs on the calling thread only, so callers may split a product into
+    /// blocks and run them on their own threads: OpenBLAS (set to one thread of its own) and the
+    /// reference BLAS; not Accelerate, which threads internally.
+    let runsOnCallingThread: Bool
     private let sgemm: SGEMM
+    private let setThreadCount: SetThreadCount?
 
-    private init(path: String, displayName: String, sgemm: @escaping SGEMM) {
+    private init(path: String, displayName: String, runsOnCallingThread: Bool, sgemm: @escaping SGEMM,
+                 setThreadCount: SetThreadCount?) {
         self.path = path
         self.displayName = displayName
+        self.runsOnCallingThread = runsOnCallingThread
         self.sgemm = sgemm
+        self.setThreadCount = setThreadCount
+    }
+
+    /// Sets OpenBLAS's own thread count (no effect on other libraries).
+    func setLibraryThreads(_ count: Int) {
+        setThreadCount?(Int32(clamping: count))
     }
 
     /// The first candidate library that opens and exports `cblas_sgemm`, or nil. The handle stays
-    /// open for the life of the process (the function pointer must stay valid).
+    /// open for the life of the process (the function pointer must stay valid). OpenBLAS is set
+    /// to `threadCount` threads of its own.
     static func load(threadCount: Int? = nil) -> BLASLibrary? {
         for path in candidatePaths {
             guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else { continue }
@@ -61,13 +75,14 @@ final class BLASLibrary: @unchecked Sendable {
                 continue
             }
             let isOpenBLAS = dlsym(handle, "openblas_get_config") != nil
-            if isOpenBLAS, let threadCount, let setter = dlsym(handle, "openblas_set_num_threads") {
-                unsafeBitCast(setter, to: SetThreadCount.self)(Int32(clamping: threadCount))
-            }
+            let setter = isOpenBLAS ? dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreadCount.self) } : nil
+            if let threadCount { setter?(Int32(clamping: threadCount)) }
             let shortName = path.split(separator: "/").last.map(String.init) ?? path
-            let family = isOpenBLAS ? "OpenBLAS" : (path.contains("Accelerate") ? "Accelerate" : "BLAS")
+            let isAccelerate = path.contains("Accelerate")
+            let family = isOpenBLAS ? "OpenBLAS" : (isAccelerate ? "Accelerate" : "BLAS")
             return BLASLibrary(path: path, displayName: "\(family) (\(shortName))",
-                               sgemm: unsafeBitCast(symbol, to: SGEMM.self))
+                               runsOnCallingThread: isOpenBLAS ? threadCount == 1 : !isAccelerate,
+                               sgemm: unsafeBitCast(symbol, to: SGEMM.self), setThreadCount: setter)
         }
         return nil
     }

@@ -29,16 +29,28 @@ public final class ComputeBackend: @unchecked Sendable {
     public let name: String
     public let kind: Kind
     private let gemmImpl: GEMMFunction
+    private let libraryThreadingImpl: ((() -> Void) -> Void)?
 
     typealias GEMMFunction = (_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int,
                               _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
                               _ b: UnsafePointer<Float>, _ ldb: Int,
                               _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
 
-    init(name: String, kind: Kind, gemm: @escaping GEMMFunction) {
+    init(name: String, kind: Kind, gemm: @escaping GEMMFunction, libraryThreading: ((() -> Void) -> Void)? = nil) {
         self.name = name
         self.kind = kind
         self.gemmImpl = gemm
+        self.libraryThreadingImpl = libraryThreading
+    }
+
+    /// Whether `withLibraryThreading` runs anything differently (OpenBLAS only).
+    public var hasLibraryThreading: Bool { libraryThreadingImpl != nil }
+
+    /// Runs `body` with the products on the BLAS library's own threads instead of our blocks, to
+    /// compare the two (`semhash bench step`). Not for use while other threads run products.
+    public func withLibraryThreading(_ body: () -> Void) {
+        guard let libraryThreadingImpl else { return body() }
+        withoutActuallyEscaping(body) { libraryThreadingImpl($0) }
     }
 
     /// The backend chosen at start-up (see the type's documentation for `SEMHASH_BACKEND`).
@@ -57,12 +69,26 @@ public final class ComputeBackend: @unchecked Sendable {
         kind: .portable, gemm: PortableGEMM.gemm)
 
     /// The BLAS library found at run time, or nil when none of `libopenblas.so.0`, `libblas.so.3`
-    /// (Accelerate on macOS) loads.
+    /// (Accelerate on macOS) loads. OpenBLAS is set to one thread of its own: products large
+    /// enough to share are split into blocks of C on the `WorkerPool` (`BlockedGEMM`), so the
+    /// products and the work between them use the same threads.
     public static let blas: ComputeBackend? = {
-        let threads = ProcessInfo.processInfo.environment["SEMHASH_THREADS"] != nil ? ParallelExecution.threadCount : nil
-        guard let library = BLASLibrary.load(threadCount: threads) else { return nil }
+        guard let library = BLASLibrary.load(threadCount: 1) else { return nil }
+        let dispatch = BLASDispatch(library: library)
         return ComputeBackend(name: library.displayName, kind: .blas) { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
-            library.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            if dispatch.splitsProducts {
+                BlockedGEMM.run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads: ParallelExecution.threadCount,
+                                kernel: library.gemm)
+            } else {
+                library.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            }
+        } libraryThreading: { body in
+            // For comparison only (bench step): the library's own threads, no blocks of ours.
+            library.setLibraryThreads(ParallelExecution.threadCount)
+            dispatch.splitsProducts = false
+            body()
+            dispatch.splitsProducts = library.runsOnCallingThread
+            library.setLibraryThreads(1)
         }
     }()
 
@@ -113,10 +139,21 @@ public final class ComputeBackend: @unchecked Sendable {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    gemmImpl(transposeA, transposeB, m, n, k, alpha, ap.baseAddress!, lda, bp.baseAddress!, ldb,
-                             beta, cp.baseAddress!, ldc)
+                    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                         a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb, beta: beta, c: cp.baseAddress!, ldc: ldc)
                 }
             }
+        }
+    }
+
+    /// Pointer form, the one place every dense product passes through (so `PhaseProfiler` sees
+    /// them all). Shapes are checked by the caller; m, n, k > 0.
+    func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        PhaseProfiler.product(.init(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                    lda: lda, ldb: ldb, ldc: ldc, alpha: alpha, beta: beta)) {
+            gemmImpl(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
     }
 }
@@ -134,4 +171,10 @@ public enum ComputeBackendError: Error, CustomStringConvertible, Equatable {
             return "SEMHASH_BACKEND='\(value)' is not one of 'blas', 'swift'"
         }
     }
+}
+
+/// Whether the BLAS backend splits products itself; switched only by `withLibraryThreading`.
+private final class BLASDispatch: @unchecked Sendable {
+    var splitsProducts: Bool
+    init(library: BLASLibrary) { splitsProducts = library.runsOnCallingThread }
 }

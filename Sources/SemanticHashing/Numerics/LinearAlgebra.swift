@@ -24,13 +24,13 @@ public enum LinearAlgebra {
     public static func sparseTimesDense(_ s: SparseMatrix, _ w: Matrix, accumulate: Bool = false, into c: inout Matrix) {
         precondition(s.columns == w.rows, "sparseTimesDense: S is \(s.rows)×\(s.columns), W is \(w.rows)×\(w.columns)")
         precondition(c.rows == s.rows && c.columns == w.columns, "sparseTimesDense: output shape")
-        SparseKernels.sparseTimesDense(s, w, accumulate: accumulate, into: &c)
+        PhaseProfiler.during(.sparseInput) { SparseKernels.sparseTimesDense(s, w, accumulate: accumulate, into: &c) }
     }
 
     /// Sᵀ·G restricted to the rows of the result that can be non-zero (the columns S uses).
     public static func sparseTransposeTimesDense(_ s: SparseMatrix, _ g: Matrix) -> RowSparseMatrix {
         precondition(s.rows == g.rows, "sparseTransposeTimesDense: S has \(s.rows) rows, G has \(g.rows)")
-        return SparseKernels.sparseTransposeTimesDense(s, g)
+        return PhaseProfiler.during(.sparseInput) { SparseKernels.sparseTransposeTimesDense(s, g) }
     }
 }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Runs `body(0) … body(count - 1)` on up to `ParallelExecution.threadCount` threads and returns
@@ -24,12 +23,7 @@ public func parallelFor(_ count: Int, serial: Bool = false, _ body: (Int) -> Voi
         for index in 0..<count { body(index) }
         return
     }
-    withoutActuallyEscaping(body) { escapable in
-        // concurrentPerform wants a @Sendable closure. The body is only called until
-        // concurrentPerform returns, and the disjoint-writes contract above makes the sharing safe.
-        let shared = UncheckedSendableClosure(call: escapable)
-        DispatchQueue.concurrentPerform(iterations: count) { index in shared.call(index) }
-    }
+    WorkerPool.shared.run(count, body)
 }
 
 /// How many threads the kernels split work across.
@@ -51,9 +45,4 @@ public enum ParallelExecution {
         let upper = min(total, (units * (part + 1) / parts) * granularity)
         return lower..<upper
     }
-}
-
-/// Carries a non-Sendable closure into `concurrentPerform`; see `parallelFor` for why that is sound.
-private struct UncheckedSendableClosure: @unchecked Sendable {
-    let call: (Int) -> Void
 }

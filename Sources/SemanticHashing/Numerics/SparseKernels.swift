@@ -15,6 +15,7 @@
 /// SparseKernels.sparseTimesDense(s, w, accumulate: false, into: &hidden)
 /// let gradient = SparseKernels.sparseTransposeTimesDense(s, g)   // rows = used vocabulary
 /// ```
+/// (`SparseTransposeProduct` computes Sᵀ·G row by row, for callers that consume it that way.)
 enum SparseKernels {
     /// Below this many multiply-adds the kernels stay on the calling thread.
     static let parallelThreshold = 200_000
@@ -48,71 +49,7 @@ enum SparseKernels {
     }
 
     static func sparseTransposeTimesDense(_ s: SparseMatrix, _ g: Matrix) -> RowSparseMatrix {
-        let width = g.columns
-        let nnz = s.nonZeroCount
-        // Counting sort of the non-zeros by column: `slotStart[t] ..< slotStart[t + 1]` are the
-        // entries of the t-th used column, in increasing row order. The per-column scratch array
-        // replaces a hash map: one pass to count, one over the columns to number the used ones
-        // (which also yields them sorted), one to place the entries.
-        var slotOfColumn = [Int32](repeating: 0, count: s.columns)
-        var touched: [Int32] = []
-        var slotStart: [Int] = [0]
-        var entryRow = [Int32](repeating: 0, count: nnz)
-        var entryValue = [Float](repeating: 0, count: nnz)
-        s.columnIndices.withUnsafeBufferPointer { columns in
-            slotOfColumn.withUnsafeMutableBufferPointer { slotOf in
-                for k in 0..<nnz { slotOf[Int(columns[k])] += 1 }
-                for column in 0..<s.columns where slotOf[column] > 0 {
-                    let count = Int(slotOf[column])
-                    slotOf[column] = Int32(touched.count)
-                    touched.append(Int32(column))
-                    slotStart.append(slotStart[slotStart.count - 1] + count)
-                }
-                var next = slotStart
-                s.rowStart.withUnsafeBufferPointer { starts in
-                    s.values.withUnsafeBufferPointer { values in
-                        for i in 0..<s.rows {
-                            for k in starts[i]..<starts[i + 1] {
-                                let slot = Int(slotOf[Int(columns[k])])
-                                entryRow[next[slot]] = Int32(i)
-                                entryValue[next[slot]] = values[k]
-                                next[slot] += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        let slots = touched.count
-        // Every output element is written by weightedRowSum (each used column has ≥ 1 entry), so
-        // the storage starts uninitialized rather than paying for a zero fill of up to D×H floats.
-        var storage = [Float](unsafeUninitializedCapacity: slots * width) { _, initialized in
-            initialized = slots * width
-        }
-        if slots > 0 && width > 0 {
-            let tasks = min(ParallelExecution.threadCount, slots)
-            let serial = nnz * width < parallelThreshold
-            entryRow.withUnsafeBufferPointer { rows in
-                entryValue.withUnsafeBufferPointer { values in
-                    g.storage.withUnsafeBufferPointer { source in
-                        storage.withUnsafeMutableBufferPointer { output in
-                            parallelFor(serial ? 1 : tasks, serial: serial) { task in
-                                for slot in ParallelExecution.chunk(task, of: serial ? 1 : tasks, total: slots) {
-                                    let first = slotStart[slot]
-                                    weightedRowSum(indices: rows.baseAddress! + first, weights: values.baseAddress! + first,
-                                                   count: slotStart[slot + 1] - first, source: source.baseAddress,
-                                                   width: width, into: output.baseAddress! + slot * width,
-                                                   accumulate: false)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return RowSparseMatrix(fullRows: s.columns, rowIndices: touched,
-                               values: Matrix(rows: slots, columns: width, storage: storage))
+        SparseTransposeProduct(s, g).materialized()
     }
 
     /// out[0..<width] (+)= Σ_k weights[k] · source[indices[k] · width ..< indices[k] · width + width].

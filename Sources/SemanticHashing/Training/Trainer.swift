@@ -59,8 +59,7 @@ public struct Trainer {
         let adam = Adam(parameters: model.parameters, learningRate: Float(options.learningRate), lazyRowUpdates: options.lazyAdam)
         var shuffler = RandomSource(seed: options.seed &+ 0x5348_5546)  // "SHUF"
         var noise = RandomSource(seed: options.seed &+ 0x4E4F_4953)      // "NOIS"
-        let labelMatrix = data.labels.indicatorMatrix()
-        let labelled = (0..<n).map { !data.labels.classesOf($0).isEmpty }
+        let batches = BatchAssembler(data)
         let batchesPerEpoch = (n + options.batchSize - 1) / options.batchSize
         var history: [EpochSummary] = []
         for epoch in 1...options.epochs {
@@ -71,8 +70,7 @@ public struct Trainer {
                 let rows = Array(order[(b * options.batchSize)..<min(n, (b + 1) * options.batchSize)])
                 // A last batch of one item has no batch variance to normalise with; skip it.
                 if rows.count < 2 { continue }
-                let batch = TrainingBatch(features: data.features.gatherRows(rows), target: data.target.gatherRows(rows),
-                                          labels: labelMatrix.gatherRows(rows), labelled: rows.map { labelled[$0] })
+                let batch = batches.batch(rows: rows)
                 let losses = model.trainingStep(batch, random: &noise)
                 guard losses.total.isFinite else {
                     throw SemanticHashingError.trainingDiverged(

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Loads a user's own labelled documents and vectorises them with the Snippets recipe
-/// (`TextVectorizerSettings.snippets`: WordNet lemmas, stop words, 1–3-grams, max df 0.8, 10 000
-/// terms, log(1 + tf) input, tf reconstruction target).
+/// Loads a user's own labelled documents and vectorises them with the collection recipe
+/// (`TextVectorizerSettings.collection`: WordNet lemmas, stop words kept, 1–3-grams, max df 0.8,
+/// 10 000 terms, sublinear tf-idf input, tf reconstruction target).
 ///
 /// Sources:
 /// - `text:DIR` — one document per file, its class the name of the sub-folder it is in
@@ -32,7 +32,7 @@ import Foundation
 public enum TextCorpusLoader {
     public static func load(path: String, options: [String: String], vectorizer: TextVectorizer? = nil) throws -> Dataset {
         let opts = try TextLoaderOptions(options, loader: "text")
-        var settings = TextVectorizerSettings.snippets
+        var settings = TextVectorizerSettings.collection
         opts.apply(to: &settings)
         if let pair = try lineFilePair(path) {
             return try loadLineFiles(train: pair.train, test: pair.test, source: path, opts: opts, settings: settings, vectorizer: vectorizer)

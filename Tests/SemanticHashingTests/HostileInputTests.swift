@@ -298,6 +298,19 @@ final class HostileInputTests: XCTestCase {
         assertError(["dataset spec", "unknown dataset kind 'nokind'"]) { try DatasetSpec(parsing: "nokind:x") }
     }
 
+    // MARK: found by semhash-fuzz --seed 1 (each asserts the library message and the CLI exit code)
+
+    func testNPYWithBytesAfterItsDataIsAnError() throws {
+        let dir = try TempDirectory()
+        // The header says 2 rows, the file holds 3: a damaged shape must not drop a row silently.
+        let x = try dir.write("x.npy", Data(npy(descr: "<f4", shape: "(2, 1)", payload: [1, 2, 3].flatMap { W.le32(Float($0).bitPattern) })))
+        let y = try dir.write("y.npy", Data(npy(descr: "<f4", shape: "(2,)", payload: [0, 1].flatMap { W.le32(Float($0).bitPattern) })))
+        assertError(["x.npy, offset 136", "4 bytes after the data of shape [2, 1] (8 bytes)"]) { try NPYLoader.read(path: x) }
+        let cli = try SemhashProcess().run(["datasets", "info", "npy:\(x),\(y)?test=1"])
+        XCTAssertEqual(cli.status, 65, cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("x.npy, offset 136: 4 bytes after the data of shape [2, 1]"), cli.stderr)
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

@@ -311,6 +311,11 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(cli.stderr.contains("x.npy, offset 136: 4 bytes after the data of shape [2, 1]"), cli.stderr)
     }
 
+    func testNULByteInMulanXMLIsAnError() throws {
+        let xml = Array("<labels xmlns=\"http://mulan".utf8) + [0] + Array(".org\">\n<label name=\"a\"></label>\n</labels>\n".utf8)
+        assertError(["l.xml:1", "NUL byte at offset 27"]) { try MulanLabels.parse(xml, path: "l.xml") }
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

@@ -316,6 +316,27 @@ final class HostileInputTests: XCTestCase {
         assertError(["l.xml:1", "NUL byte at offset 27"]) { try MulanLabels.parse(xml, path: "l.xml") }
     }
 
+    /// A TMC directory whose label file misses one `<label>` line: that label's attribute would
+    /// otherwise become a word feature without a word of warning.
+    func testTMCLabelMissingFromTheXMLIsAnError() throws {
+        let dir = try TempDirectory()
+        let arff = "@relation r\n@attribute w1 {0,1}\n@attribute w2 {0,1}\n@attribute L1 {0,1}\n@attribute L2 {0,1}\n@attribute L3 {0,1}\n@data\n{0 1,2 1}\n{1 1,3 1}\n{0 1,4 1}\n"
+        try dir.write("tmc2007-500-train.arff", arff)
+        try dir.write("tmc2007-500-test.arff", arff)
+        try dir.write("tmc2007-500.xml", "<labels>\n<label name=\"L1\"></label>\n<label name=\"L3\"></label>\n</labels>\n")
+        assertError(["tmc2007-500.xml", "names 2 labels", "'L2' (attribute 3)", "must come last"]) {
+            try TMCLoader.load(directory: dir.path, options: [:])
+        }
+        let cli = try SemhashProcess().run(["datasets", "info", "tmc:\(dir.path)"])
+        XCTAssertEqual(cli.status, 65, cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("tmc2007-500.xml: names 2 labels, but the last 2 attributes"), cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("'L2' (attribute 3)"), cli.stderr)
+        // The whole label list loads as before.
+        try dir.write("tmc2007-500.xml", "<labels>\n<label name=\"L1\"></label>\n<label name=\"L2\"></label>\n<label name=\"L3\"></label>\n</labels>\n")
+        let data = try TMCLoader.load(directory: dir.path, options: ["validation": "0"])
+        XCTAssertEqual([data.classCount, data.featureCount], [3, 2])
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

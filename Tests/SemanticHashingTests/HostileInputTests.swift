@@ -337,6 +337,20 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual([data.classCount, data.featureCount], [3, 2])
     }
 
+    func testBadQueryCodeIsAUsageError() throws {
+        let dir = try TempDirectory()
+        let codes = try dir.write("codes.txt", "a5 one\n0f two\n")
+        let semhash = try SemhashProcess()
+        let index = try semhash.run(["index", "--codes", codes, "--bits", "8", "--out", dir.path + "/i.smhi"])
+        XCTAssertEqual(index.status, 0, index.stderr)
+        let long = try semhash.run(["search", "--index", dir.path + "/i.smhi", "--query-code", "9223372036854775807"])
+        XCTAssertEqual(long.status, 64, long.stderr)
+        XCTAssertTrue(long.stderr.contains("--query-code: expected 2 hex digits (or 8 0/1 characters) for a 8-bit code, got 19 ('9223372036854775807')"), long.stderr)
+        let sign = try semhash.run(["search", "--index", dir.path + "/i.smhi", "--query-code", "-0"])
+        XCTAssertEqual(sign.status, 64, sign.stderr)
+        XCTAssertTrue(sign.stderr.contains("--query-code: '-' is not a hex digit"), sign.stderr)
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

@@ -351,6 +351,26 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(sign.stderr.contains("--query-code: '-' is not a hex digit"), sign.stderr)
     }
 
+    /// One-character paths: `NSString.deletingLastPathComponent` traps on them in
+    /// swift-corelibs-foundation, which killed `index --out 1` and `libsvm:a,a` with SIGILL.
+    func testOneCharacterPathsDoNotTrap() throws {
+        XCTAssertEqual(["1", "x/", "a/b", "/a", "a//b", "/", "", "runs/m.semhash"].map { folder(of: $0) }, ["", "", "a", "/", "a", "/", "", "runs"])
+        let dir = try TempDirectory()
+        try dir.write("c", "a5 one\n0f two\n")
+        try dir.write("a", "0 1:1\n1 2:1\n")
+        let semhash = try SemhashProcess()
+        let index = try semhash.run(["index", "--codes", "c", "--bits", "8", "--out", "1"], in: dir.path)
+        XCTAssertEqual(index.status, 0, index.stderr)
+        XCTAssertTrue(index.stderr.contains("indexed 2 items"), index.stderr)
+        XCTAssertEqual(try IndexFile.read(dir.path + "/1").count, 2)
+        let info = try semhash.run(["datasets", "info", "libsvm:a,a?validation=0", "--json"], in: dir.path)
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("\"items\":2"), info.stdout)
+        let missing = try semhash.run(["index", "--codes", "c", "--bits", "8", "--out", "x/1"], in: dir.path)
+        XCTAssertEqual(missing.status, 74, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("x/1: cannot write here: the folder x does not exist"), missing.stderr)
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

@@ -371,6 +371,16 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("x/1: cannot write here: the folder x does not exist"), missing.stderr)
     }
 
+    /// A key given twice in a dataset spec kept the last value silently (semhash-fuzz, 'synthetic:docs=10,docs=20').
+    func testDatasetSpecKeyGivenTwiceIsAnError() throws {
+        assertError(["synthetic docs", "given twice (again as '20')"]) { try DatasetSpec(parsing: "synthetic:docs=10,docs=20").load() }
+        assertError(["synthetic docs", "given twice (again as '20')"]) { try DatasetSpec(parsing: "synthetic:docs=10?docs=20").load() }
+        assertError(["dataset spec", "option 'test' is given twice in 'csv:a.csv?test=1&test=2'"]) { try DatasetSpec(parsing: "csv:a.csv?test=1&test=2") }
+        let cli = try SemhashProcess().run(["datasets", "info", "synthetic:docs=100,docs=200"])
+        XCTAssertEqual(cli.status, 64, cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("error: synthetic docs: given twice (again as '200'); give each key once"), cli.stderr)
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

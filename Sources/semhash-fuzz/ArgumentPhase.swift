@@ -29,9 +29,9 @@ enum ArgumentPhase {
             Template(words: ["evaluate"], base: ["--model": "base.semhash", "--data": data]),
             Template(words: ["index"], base: ["--codes": "codes.txt", "--bits": "8", "--out": "p.smhi"]),
             Template(words: ["search"], base: ["--index": "base.smhi", "--query-code": "a5", "--k": "5", "--kind": "flat", "--threads": "1"]),
-            Template(words: ["experiment"], base: ["--data": data, "--models": "vdsh", "--bits": "8", "--levels": "0.5", "--runs": "1",
+            Template(words: ["experiment"], base: ["--data": data, "--models": "vdsh", "--bits": "8", "--supervision": "0.5", "--runs": "1",
                                                      "--epochs": "1", "--out": "e.csv", "--jobs": "1", "--batch-size": "50", "--seeds": "5"]),
-            Template(words: ["tune"], base: ["--data": data, "--model": "vdsh", "--bits": "8", "--level": "0.5", "--grid": "beta=1",
+            Template(words: ["tune"], base: ["--data": data, "--model": "vdsh", "--bits": "8", "--supervision": "0.5", "--grid": "beta=1",
                                                "--epochs": "1", "--validation": "0.2", "--out": "t.csv", "--seed": "2"]),
             Template(words: ["report"], base: ["--metric": "p@100", "--format": "markdown", "--digits": "3", "--bits": "8"], positionals: ["r.csv"]),
             Template(words: ["demo"], base: ["--data": data, "--bits": "8", "--epochs": "1", "--supervision": "0.5", "--seed": "1"]),
@@ -44,7 +44,7 @@ enum ArgumentPhase {
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         _ = ProcessProbe.run([semhash, "train", "--data", data, "--model", "vdsh", "--bits", "8", "--epochs", "1", "--out", "base.semhash"], in: dir)
         _ = ProcessProbe.run([semhash, "index", "--model", "base.semhash", "--data", data, "--out", "base.smhi"], in: dir)
-        _ = ProcessProbe.run([semhash, "experiment", "--data", data, "--models", "vdsh", "--bits", "8", "--levels", "0.5", "--runs", "2",
+        _ = ProcessProbe.run([semhash, "experiment", "--data", data, "--models", "vdsh", "--bits", "8", "--supervision", "0.5", "--runs", "2",
                               "--epochs", "1", "--out", "r.csv"], in: dir)
         _ = FileManager.default.createFile(atPath: dir + "/codes.txt", contents: Data("a5 one\n0f two\nff three\n".utf8))
         let list = templates()

@@ -54,7 +54,7 @@ enum KillTrials {
         let indexArgs = [semhash, "index", "--model", "k.semhash", "--data", data, "--out", "k.smhi"]
         let indexSeconds = ProcessProbe.run(indexArgs, in: dir).seconds
         let sweepArgs = [semhash, "experiment", "--data", "synthetic:docs=300,test=60,vocab=100,classes=3,length=20", "--models", "vdsh",
-                         "--bits", "8", "--levels", "0.2,0.6", "--runs", "3", "--epochs", "1", "--out", "k.csv"]
+                         "--bits", "8", "--supervision", "0.2,0.6", "--runs", "3", "--epochs", "1", "--out", "k.csv"]
         let cells = 6
         let sweepSeconds = ProcessProbe.run(sweepArgs, in: dir).seconds
         try? FileManager.default.removeItem(atPath: dir + "/k.csv")
@@ -122,7 +122,7 @@ enum KillTrials {
         let dir = work + "/sweeps"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let argv = [semhash, "experiment", "--data", "synthetic:docs=300,test=60,vocab=100,classes=3,length=20", "--models", "vdsh",
-                    "--bits", "8", "--levels", "0.2,0.5,0.8", "--runs", "3", "--epochs", "1", "--out", "shared.csv"]
+                    "--bits", "8", "--supervision", "0.2,0.5,0.8", "--runs", "3", "--epochs", "1", "--out", "shared.csv"]
         for round in 0..<rounds {
             try? FileManager.default.removeItem(atPath: dir + "/shared.csv")
             let a = try? ProcessProbe.start(argv, in: dir, stdoutPath: dir + "/a.out", stderrPath: dir + "/a.err")

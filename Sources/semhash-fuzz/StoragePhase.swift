@@ -29,14 +29,18 @@ enum StoragePhase {
                 let path = "m\(i).semhash"
                 _ = FileManager.default.createFile(atPath: dir + "/" + path, contents: Data(bytes))
                 let r = ProcessProbe.run([semhash, "encode", "--model", path, "--data", data, "--split", "test"], in: dir)
-                tally.record("storage: model files", classify(r, names: [path]), "\(what) → \(r.status) \(r.stderr.prefix(300))")
+                // Structural damage is written with a recomputed checksum; a checksum error means the
+                // fuzzer's own fix-up missed and the probe tested nothing.
+                let missed = !["flip", "truncate", "header length"].contains { what.hasPrefix($0) } && r.stderr.contains("checksum mismatch")
+                tally.record("storage: model files", missed ? .trialFailed : classify(r, names: [path]), "\(what) → \(r.status) \(r.stderr.prefix(300))")
                 try? FileManager.default.removeItem(atPath: dir + "/" + path)
             } else {
                 let (bytes, what) = damageIndex(smhi, rng: &rng)
                 let path = "i\(i).smhi"
                 _ = FileManager.default.createFile(atPath: dir + "/" + path, contents: Data(bytes))
                 let r = ProcessProbe.run([semhash, "search", "--index", path, "--query-code", "a5", "--k", "5"], in: dir)
-                tally.record("storage: index files", classify(r, names: [path]), "\(what) → \(r.status) \(r.stderr.prefix(300))")
+                let missed = what.hasSuffix("(valid CRC)") && r.stderr.contains("checksum mismatch")
+                tally.record("storage: index files", missed ? .trialFailed : classify(r, names: [path]), "\(what) → \(r.status) \(r.stderr.prefix(300))")
                 try? FileManager.default.removeItem(atPath: dir + "/" + path)
             }
         }
@@ -125,13 +129,16 @@ enum StoragePhase {
         }
     }
 
-    /// Rewrites index header fields (little-endian) and recomputes the CRC over bytes 0..<32 + payload.
+    /// Rewrites index header fields (little-endian, format version 2: bits at 8, flags at 12, count
+    /// at 16, metadata length at 24, record length at 32, kind at 40, substrings at 44, reserved
+    /// 48..<60) and recomputes the CRC at 60 over bytes 0..<60 + 64…, so the damage reaches the decoder.
     static func damageIndex(_ b: [UInt8], rng: inout FuzzRandom) -> ([UInt8], String) {
         var c = b
         func set32(_ at: Int, _ v: UInt32) { let x = BinaryWriters.le32(v); for k in 0..<4 { c[at + k] = x[k] } }
         func set64(_ at: Int, _ v: UInt64) { let x = BinaryWriters.le64(v); for k in 0..<8 { c[at + k] = x[k] } }
-        func fixCRC() { set32(32, BinaryWriters.crc32(c[0..<32] + c[40...])) }
-        let kinds = ["flip", "truncate", "bits 0", "bits 65", "bits 2^31", "count 2^62", "count+1", "payload 2^62", "ids flag", "append"]
+        func fixCRC() { set32(60, BinaryWriters.crc32(Array(c[0..<60]) + Array(c[64...]))) }
+        let kinds = ["flip", "truncate", "bits 0", "bits 65", "bits 2^31", "count 2^62", "count+1", "metadata 2^62", "metadata+1",
+                     "records 2^62", "records-1", "ids flag", "flags 0xF0", "kind 7", "substrings 2^31", "reserved", "append"]
         let kind = rng.pick(kinds)
         switch kind {
         case "flip": let at = rng.below(c.count); c[at] ^= UInt8(1 + rng.below(255)); return (c, "flip byte \(at)")
@@ -141,12 +148,20 @@ enum StoragePhase {
         case "bits 2^31": set32(8, 1 << 31)
         case "count 2^62": set64(16, 1 << 62)
         case "count+1": set64(16, u64(c, 16) + 1)
-        case "payload 2^62": set64(24, 1 << 62)
-        case "ids flag": set32(12, UInt32(c[12]) ^ 1)  // toggled: the base index may have ids already
+        case "metadata 2^62": set64(24, 1 << 62)
+        case "metadata+1": set64(24, u64(c, 24) + 1)
+        case "records 2^62": set64(32, 1 << 62)
+        case "records-1": set64(32, u64(c, 32) &- 1)
+        case "ids flag": set32(12, UInt32(c[12]) ^ 1)  // toggled: the base index has ids already
+        case "flags 0xF0": set32(12, UInt32(c[12]) | 0xF0)
+        case "kind 7": set32(40, 7)
+        case "substrings 2^31": set32(44, 1 << 31)
+        case "reserved": c[48 + rng.below(12)] = UInt8(1 + rng.below(255))
         default:
+            // Garbage after the item records, with the record length grown to cover it.
             let extra = (0..<(4 + rng.below(12))).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             c += extra
-            set64(24, u64(c, 24) + UInt64(extra.count))
+            set64(32, u64(c, 32) + UInt64(extra.count))
         }
         fixCRC()
         return (c, kind + " (valid CRC)")

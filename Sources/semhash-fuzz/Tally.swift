@@ -28,7 +28,7 @@ enum Outcome: String, CaseIterable {
 
     var isFailure: Bool {
         switch self {
-        case .crash, .memoryLimit, .timeout, .silentTruncation, .nonFiniteAccepted, .otherExit, .trialFailed, .errorWithoutFile: return true
+        case .crash, .memoryLimit, .timeout, .silentTruncation, .nonFiniteAccepted, .otherExit, .trialFailed, .errorWithoutFile, .errorExit1: return true
         default: return false
         }
     }
@@ -39,8 +39,11 @@ final class Tally {
     private(set) var counts: [String: [Outcome: Int]] = [:]
     private(set) var failures: [(phase: String, outcome: Outcome, detail: String)] = []
     private var order: [String] = []
+    /// With `--verbose`, every probe is printed as it is recorded, so clean errors can be read too.
+    var verbose = false
 
     func record(_ phase: String, _ outcome: Outcome, _ detail: @autoclosure () -> String) {
+        if verbose { print("probe [\(phase)] \(outcome.rawValue): \(detail())") }
         if counts[phase] == nil { order.append(phase); counts[phase] = [:] }
         counts[phase]![outcome, default: 0] += 1
         if outcome.isFailure { failures.append((phase, outcome, detail())) }

@@ -5,9 +5,9 @@ import Foundation
 
 let usage = """
 USAGE: semhash-fuzz [--semhash PATH] [--seed N] [--work DIR] [--datasets N] [--storage N]
-                    [--arguments N] [--kills N] [--sweeps N] [--quick] [--keep]
+                    [--arguments N] [--kills N] [--sweeps N] [--quick] [--keep] [--verbose]
 Defaults: --semhash .build/release/semhash --seed 1 --datasets 711 --storage 148 --arguments 127
-          --kills 90 --sweeps 3; --quick divides every count by ten.
+          --kills 90 --sweeps 3; --quick divides every count by ten; --verbose prints every probe, not only failures.
 """
 
 var settings: [String: String] = ["--semhash": ".build/release/semhash", "--seed": "1", "--datasets": "711", "--storage": "148",
@@ -17,7 +17,7 @@ var argv = Array(CommandLine.arguments.dropFirst())
 while let a = argv.first {
     argv.removeFirst()
     if a == "--help" || a == "-h" { print(usage); exit(0) }
-    if a == "--quick" || a == "--keep" { flags.insert(a); continue }
+    if a == "--quick" || a == "--keep" || a == "--verbose" { flags.insert(a); continue }
     guard settings.keys.contains(a) || a == "--work", let v = argv.first else {
         FileHandle.standardError.write(Data("semhash-fuzz: unknown or incomplete option '\(a)'\n\(usage)\n".utf8))
         exit(64)
@@ -41,6 +41,7 @@ try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectori
 guard let seed = UInt64(settings["--seed"]!) else { FileHandle.standardError.write(Data("semhash-fuzz: bad --seed\n".utf8)); exit(64) }
 var rng = FuzzRandom(seed: seed)
 let tally = Tally()
+tally.verbose = flags.contains("--verbose")
 let started = Date()
 @MainActor func phase(_ name: String, _ body: () -> Void) {
     let t = Date()

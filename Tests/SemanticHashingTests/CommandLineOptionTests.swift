@@ -53,6 +53,14 @@ final class CommandLineOptionTests: XCTestCase {
         (["report", "r.csv", "--digits", "11"], "--digits: must be an integer between 0 and 10, got '11'"),
         (["demo", "--bits", "2000"], "--bits: must be an integer between 1 and 1024, got '2000'"),
         (["bench", "step", "--batch-size", "1"], "--batch-size: must be an integer between 2"),
+        // Empty paths (semhash-fuzz --seed 2: 'train --out ""' trained, then failed with "error: : cannot rename …").
+        (["train", "--data", "synthetic", "--out", ""], "--out: needs a non-empty <FILE>, got ''"),
+        (["experiment", "--data", "synthetic", "--out", "", "--dry-run"], "--out: needs a non-empty <FILE>, got ''"),
+        (["index", "--codes", "c.txt", "--bits", "8", "--out", ""], "--out: needs a non-empty <INDEX>, got ''"),
+        (["encode", "--model", "", "--data", "synthetic"], "--model: needs a non-empty <FILE>, got ''"),
+        (["search", "--index", "", "--query-code", "ab"], "--index: needs a non-empty <INDEX[,INDEX…]>, got ''"),
+        (["train", "--data", "", "--bits", "8"], "--data: needs a non-empty <DATASET>, got ''"),
+        (["report", ""], "argument <results> is empty"),
     ]
 
     func testInvalidOptionValuesExitWith64BeforeAnyWork() throws {

@@ -298,6 +298,89 @@ final class HostileInputTests: XCTestCase {
         assertError(["dataset spec", "unknown dataset kind 'nokind'"]) { try DatasetSpec(parsing: "nokind:x") }
     }
 
+    // MARK: found by semhash-fuzz --seed 1 (each asserts the library message and the CLI exit code)
+
+    func testNPYWithBytesAfterItsDataIsAnError() throws {
+        let dir = try TempDirectory()
+        // The header says 2 rows, the file holds 3: a damaged shape must not drop a row silently.
+        let x = try dir.write("x.npy", Data(npy(descr: "<f4", shape: "(2, 1)", payload: [1, 2, 3].flatMap { W.le32(Float($0).bitPattern) })))
+        let y = try dir.write("y.npy", Data(npy(descr: "<f4", shape: "(2,)", payload: [0, 1].flatMap { W.le32(Float($0).bitPattern) })))
+        assertError(["x.npy, offset 136", "4 bytes after the data of shape [2, 1] (8 bytes)"]) { try NPYLoader.read(path: x) }
+        let cli = try SemhashProcess().run(["datasets", "info", "npy:\(x),\(y)?test=1"])
+        XCTAssertEqual(cli.status, 65, cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("x.npy, offset 136: 4 bytes after the data of shape [2, 1]"), cli.stderr)
+    }
+
+    func testNULByteInMulanXMLIsAnError() throws {
+        let xml = Array("<labels xmlns=\"http://mulan".utf8) + [0] + Array(".org\">\n<label name=\"a\"></label>\n</labels>\n".utf8)
+        assertError(["l.xml:1", "NUL byte at offset 27"]) { try MulanLabels.parse(xml, path: "l.xml") }
+    }
+
+    /// A TMC directory whose label file misses one `<label>` line: that label's attribute would
+    /// otherwise become a word feature without a word of warning.
+    func testTMCLabelMissingFromTheXMLIsAnError() throws {
+        let dir = try TempDirectory()
+        let arff = "@relation r\n@attribute w1 {0,1}\n@attribute w2 {0,1}\n@attribute L1 {0,1}\n@attribute L2 {0,1}\n@attribute L3 {0,1}\n@data\n{0 1,2 1}\n{1 1,3 1}\n{0 1,4 1}\n"
+        try dir.write("tmc2007-500-train.arff", arff)
+        try dir.write("tmc2007-500-test.arff", arff)
+        try dir.write("tmc2007-500.xml", "<labels>\n<label name=\"L1\"></label>\n<label name=\"L3\"></label>\n</labels>\n")
+        assertError(["tmc2007-500.xml", "names 2 labels", "'L2' (attribute 3)", "must come last"]) {
+            try TMCLoader.load(directory: dir.path, options: [:])
+        }
+        let cli = try SemhashProcess().run(["datasets", "info", "tmc:\(dir.path)"])
+        XCTAssertEqual(cli.status, 65, cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("tmc2007-500.xml: names 2 labels, but the last 2 attributes"), cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("'L2' (attribute 3)"), cli.stderr)
+        // The whole label list loads as before.
+        try dir.write("tmc2007-500.xml", "<labels>\n<label name=\"L1\"></label>\n<label name=\"L2\"></label>\n<label name=\"L3\"></label>\n</labels>\n")
+        let data = try TMCLoader.load(directory: dir.path, options: ["validation": "0"])
+        XCTAssertEqual([data.classCount, data.featureCount], [3, 2])
+    }
+
+    func testBadQueryCodeIsAUsageError() throws {
+        let dir = try TempDirectory()
+        let codes = try dir.write("codes.txt", "a5 one\n0f two\n")
+        let semhash = try SemhashProcess()
+        let index = try semhash.run(["index", "--codes", codes, "--bits", "8", "--out", dir.path + "/i.smhi"])
+        XCTAssertEqual(index.status, 0, index.stderr)
+        let long = try semhash.run(["search", "--index", dir.path + "/i.smhi", "--query-code", "9223372036854775807"])
+        XCTAssertEqual(long.status, 64, long.stderr)
+        XCTAssertTrue(long.stderr.contains("--query-code: expected 2 hex digits (or 8 0/1 characters) for a 8-bit code, got 19 ('9223372036854775807')"), long.stderr)
+        let sign = try semhash.run(["search", "--index", dir.path + "/i.smhi", "--query-code", "-0"])
+        XCTAssertEqual(sign.status, 64, sign.stderr)
+        XCTAssertTrue(sign.stderr.contains("--query-code: '-' is not a hex digit"), sign.stderr)
+    }
+
+    /// One-character paths: `NSString.deletingLastPathComponent` traps on them in
+    /// swift-corelibs-foundation, which killed `index --out 1` and `libsvm:a,a` with SIGILL.
+    func testOneCharacterPathsDoNotTrap() throws {
+        XCTAssertEqual(["1", "x/", "a/b", "/a", "a//b", "/", "", "runs/m.semhash"].map { folder(of: $0) }, ["", "", "a", "/", "a", "/", "", "runs"])
+        let dir = try TempDirectory()
+        try dir.write("c", "a5 one\n0f two\n")
+        try dir.write("a", "0 1:1\n1 2:1\n")
+        let semhash = try SemhashProcess()
+        let index = try semhash.run(["index", "--codes", "c", "--bits", "8", "--out", "1"], in: dir.path)
+        XCTAssertEqual(index.status, 0, index.stderr)
+        XCTAssertTrue(index.stderr.contains("indexed 2 items"), index.stderr)
+        XCTAssertEqual(try IndexFile.read(dir.path + "/1").count, 2)
+        let info = try semhash.run(["datasets", "info", "libsvm:a,a?validation=0", "--json"], in: dir.path)
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("\"items\":2"), info.stdout)
+        let missing = try semhash.run(["index", "--codes", "c", "--bits", "8", "--out", "x/1"], in: dir.path)
+        XCTAssertEqual(missing.status, 74, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("x/1: cannot write here: the folder x does not exist"), missing.stderr)
+    }
+
+    /// A key given twice in a dataset spec kept the last value silently (semhash-fuzz, 'synthetic:docs=10,docs=20').
+    func testDatasetSpecKeyGivenTwiceIsAnError() throws {
+        assertError(["synthetic docs", "given twice (again as '20')"]) { try DatasetSpec(parsing: "synthetic:docs=10,docs=20").load() }
+        assertError(["synthetic docs", "given twice (again as '20')"]) { try DatasetSpec(parsing: "synthetic:docs=10?docs=20").load() }
+        assertError(["dataset spec", "option 'test' is given twice in 'csv:a.csv?test=1&test=2'"]) { try DatasetSpec(parsing: "csv:a.csv?test=1&test=2") }
+        let cli = try SemhashProcess().run(["datasets", "info", "synthetic:docs=100,docs=200"])
+        XCTAssertEqual(cli.status, 64, cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("error: synthetic docs: given twice (again as '200'); give each key once"), cli.stderr)
+    }
+
     // MARK: helpers
 
     private func npy(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {

@@ -15,10 +15,11 @@ struct SemhashProcess {
         self.binary = binary
     }
 
-    func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> Outcome {
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil, in directory: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b } }
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
         process.standardOutput = out

@@ -66,7 +66,7 @@ public enum ARFFLoader {
     /// Shared by `arff:` and `tmc:`; `options` supplies `validation` and `seed`.
     static func load(trainPath: String, testPath: String, labels labelOption: String, options o: LoaderOptions,
                      defaultValidationFraction: Double, name: String, format: String,
-                     values: FeatureValues) throws -> Dataset {
+                     values: FeatureValues, labelsLast: Bool = false) throws -> Dataset {
         let seed = try o.seed(default: 20)
         let train = try parse(ByteText(path: trainPath))
         let test = try parse(ByteText(path: testPath))
@@ -89,6 +89,11 @@ public enum ARFFLoader {
                 }
                 return k
             }
+        }
+        // Where the labels must be the trailing attributes (tmc), a label the XML misses would
+        // otherwise be read silently as a feature.
+        if labelsLast, let stray = ((attributes.count - labelIndices.count)..<attributes.count).first(where: { !labelIndices.contains($0) }) {
+            throw SemanticHashingError.malformedInput(location: labelOption, reason: "names \(labelIndices.count) labels, but the last \(labelIndices.count) attributes of \(trainPath) include '\(attributes[stray].name)' (attribute \(stray)), which it does not name; the label attributes must come last (is a <label> missing?)")
         }
         let layout = try Layout(attributes: attributes, labelIndices: labelIndices, path: trainPath)
         var trainAll = layout.split(train, path: trainPath)

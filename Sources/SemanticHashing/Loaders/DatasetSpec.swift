@@ -30,6 +30,9 @@ public struct DatasetSpec: Sendable, CustomStringConvertible {
                 guard kv.count == 2, !kv[0].isEmpty else {
                     throw SemanticHashingError.invalidArgument(name: "dataset spec", reason: "option '\(pair)' in '\(text)' is not key=value")
                 }
+                guard options[kv[0]] == nil else {
+                    throw SemanticHashingError.invalidArgument(name: "dataset spec", reason: "option '\(kv[0])' is given twice in '\(text)'")
+                }
                 options[kv[0]] = kv[1]
             }
         }

@@ -52,7 +52,7 @@ public enum LibSVMLoader {
         let (trainPath, testPath) = try o.trainTestPaths(paths)
         let logValues = try o.choice("values", ["raw": false, "plain": false, "log1p": true], default: false)
         let base = try o.classBase() ?? 0
-        let directory = (trainPath as NSString).deletingLastPathComponent
+        let directory = folder(of: trainPath)
         func beside(_ name: String) -> String? {
             let p = (directory.isEmpty ? name : directory + "/" + name)
             return FileManager.default.fileExists(atPath: p) ? p : nil

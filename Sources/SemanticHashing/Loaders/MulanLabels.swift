@@ -30,6 +30,8 @@ enum MulanLabels {
             let line = 1 + bytes[..<min(at, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             return .malformedInput(location: "\(path):\(line)", reason: reason)
         }
+        // XML forbids NUL anywhere; one inside a quoted value would otherwise pass unseen.
+        if let nul = bytes.firstIndex(of: 0) { throw fail(nul, "NUL byte at offset \(nul): not an XML file") }
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
         func isNameByte(_ c: UInt8) -> Bool {
             (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)

@@ -132,6 +132,10 @@ public enum NPYLoader {
         guard !overflow, count <= (bytes.count - dataStart) / width else {
             throw fail(dataStart, "truncated data: shape \(shape) needs \(overflow ? "too many" : String(count * width)) bytes, \(bytes.count - dataStart) present")
         }
+        // Bytes past the data mean the shape is wrong (a damaged header would otherwise drop rows silently).
+        guard count * width == bytes.count - dataStart else {
+            throw fail(dataStart + count * width, "\(bytes.count - dataStart - count * width) bytes after the data of shape \(shape) (\(count * width) bytes); the shape or the file is damaged")
+        }
         var values = [Double](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { b in
             for k in 0..<count {

@@ -53,6 +53,11 @@ public enum SyntheticCorpus {
             pairs.append((kv[0], kv[1]))
         }
         pairs += options.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        // 'docs=10,docs=20' would otherwise keep the last value without a word.
+        var keys = Set<String>()
+        for (key, value) in pairs where !keys.insert(key).inserted {
+            throw SemanticHashingError.invalidArgument(name: "synthetic \(key)", reason: "given twice (again as '\(value)'); give each key once")
+        }
         var p = Parameters()
         for (key, value) in pairs {
             func int(_ minimum: Int) throws -> Int {

@@ -1,6 +1,6 @@
 /// Reads TMC2007-500 as distributed by Mulan: `DIR/tmc2007-500-train.arff`,
 /// `DIR/tmc2007-500-test.arff` (sparse ARFF, 500 binary word features + 22 binary labels) and
-/// `DIR/tmc2007-500.xml` (the label names). A seeded 10 % of the training items becomes the
+/// `DIR/tmc2007-500.xml` (the label names; their attributes must be the last ones). A seeded 10 % of the training items becomes the
 /// validation split. Items without any label are kept (they count as unlabelled). The encoder input
 /// is the tf-idf of the binary word features (design.md, Datasets: TMC's input is tf-idf), with the idf fitted on
 /// the training file; `values=stored` keeps the raw 0/1 features instead.
@@ -18,6 +18,6 @@ public enum TMCLoader {
         return try ARFFLoader.load(trainPath: "\(dir)/tmc2007-500-train.arff", testPath: "\(dir)/tmc2007-500-test.arff",
                                    labels: "\(dir)/tmc2007-500.xml", options: o, defaultValidationFraction: 0.1,
                                    name: "tmc", format: "tmc (Mulan ARFF)",
-                                   values: try o.choice("values", ["stored": .stored, "tfidf": .tfidf], default: .tfidf))
+                                   values: try o.choice("values", ["stored": .stored, "tfidf": .tfidf], default: .tfidf), labelsLast: true)
     }
 }

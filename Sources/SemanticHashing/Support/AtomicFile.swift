@@ -73,3 +73,20 @@ public func readFile(_ path: String) throws -> Data {
     }
     return data
 }
+
+/// The folder part of a path, as `NSString.deletingLastPathComponent` gives it ("dir/f" → "dir",
+/// "/f" → "/", "f" → ""). That property traps in swift-corelibs-foundation on a one-character
+/// path ("semhash index --out 1" died with SIGILL), so paths from the user go through this instead.
+///
+/// ```swift
+/// folder(of: "runs/m.semhash")   // "runs"
+/// folder(of: "m")                // ""
+/// ```
+public func folder(of path: String) -> String {
+    var p = Substring(path)
+    while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+    guard let slash = p.lastIndex(of: "/") else { return "" }
+    var folder = p[..<slash]
+    while folder.hasSuffix("/") { folder = folder.dropLast() }
+    return folder.isEmpty ? "/" : String(folder)
+}

@@ -195,9 +195,17 @@ struct ParsedArguments {
             let present = group.filter { given.contains($0) }
             if present.count > 1 { throw UsageError(description: "\(present.joined(separator: " and ")) exclude each other; give one") }
         }
+        // An empty file, index, folder, model or dataset names nothing: it would fail late (after
+        // training, say) with a message like "error: : no such file".
+        for (k, p) in positionals.prefix(command.positionals.count).enumerated() where p.isEmpty {
+            throw UsageError(description: "argument <\(command.positionals[k].name)> is empty")
+        }
         for o in command.options {
             if o.isRequired && values[o.name] == nil { throw UsageError(description: "missing required option \(o.name) <\(o.valueName ?? "")>") }
             if o.valueName != nil && values[o.name] == nil, let d = o.defaultValue { values[o.name] = d }
+            if values[o.name] == "", let kind = o.valueName, ["FILE", "INDEX", "INDEX[,INDEX…]", "DIR", "DATASET", "M"].contains(kind) {
+                throw UsageError(description: "\(o.name): needs a non-empty <\(kind)>, got ''")
+            }
             if let v = values[o.name], let check = o.check, let reason = check(v) {
                 throw UsageError(description: "\(o.name): \(reason)")
             }

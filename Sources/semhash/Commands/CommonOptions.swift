@@ -113,7 +113,7 @@ enum CommonOptions {
 
     /// Refuses an output path whose folder does not exist, before any long work starts.
     static func checkWritable(_ path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = SemanticHashing.folder(of: path)
         var isDirectory: ObjCBool = false
         guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) else {
             throw SemanticHashingError.io(path: path, reason: "cannot write here: the folder \(folder) does not exist")

@@ -66,7 +66,11 @@ import SemanticHashing
         }
 
         if let code = args.string("--query-code") {
-            let query = try BinaryCodes(parsing: code, bits: searcher.bits, source: "--query-code")
+            let query: BinaryCodes
+            do { query = try BinaryCodes(parsing: code, bits: searcher.bits, source: "--query-code") } catch let SemanticHashingError.malformedInput(_, reason) {
+                // A bad option value is a usage error (64), not bad data (65); the reason quotes the value.
+                throw SemanticHashingError.invalidArgument(name: "--query-code", reason: reason)
+            }
             if let warning = searcher.crowdWarning(query, name: "1") { printError("warning: \(warning)") }
             try printer.printAll([Query(code: query, name: nil, text: nil)], results: searcher.search(query, k: k))
         } else if let text = args.string("--query") {

@@ -9,7 +9,8 @@ import SemanticHashing
 /// 66  missing input: a file or directory that does not exist
 /// 70  training diverged (the loss stopped being finite)
 /// 74  I/O: a file that cannot be read or written
-/// 78  configuration: SEMHASH_BACKEND or SEMHASH_THREADS is invalid
+/// 78  configuration: a compute backend that cannot be used (today the binary warns and falls
+///     back instead, and an invalid SEMHASH_THREADS is a warning too, so 78 is not reached)
 /// ```
 struct ExitStatus {
     static let usage: Int32 = 64

@@ -56,6 +56,20 @@ final class CollectionWorkflowTests: XCTestCase {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
 
+    /// The default trains at least --min-steps steps (81 items are one batch an epoch; the floor only raises the 30 epochs); an explicit
+    /// --epochs alone is exact.
+    func testSmallCorporaTrainUntilTheStepFloor() throws {
+        let f = try Self.makeFixture()
+        let semhash = try SemhashProcess()
+        let out = f.dir.path + "/floor.semhash"
+        for (extra, expected) in [(["--min-steps", "40"], "epoch 40/40 "), (["--epochs", "2"], "epoch 2/2 "),
+                                  (["--epochs", "2", "--min-steps", "4"], "epoch 4/4 ")] {
+            let run = try semhash.run(["train", "--data", "text:\(f.corpus)", "--bits", "8", "--out", out] + extra)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stderr.contains(expected), "\(extra): \(run.stderr)")
+        }
+    }
+
     func testEveryDocumentIsIndexedWithTraceableHits() throws {
         let f = try Self.makeFixture()
         let semhash = try SemhashProcess()

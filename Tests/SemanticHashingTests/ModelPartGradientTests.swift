@@ -158,4 +158,27 @@ final class ModelPartGradientTests: XCTestCase {
             XCTAssertGreaterThan(headError(multiLabel: multi, analyticAlpha: 0.9, make), 1, "a wrong α in backward must fail")
         }
     }
+
+    /// Pseudo-labels are held fixed: the classifier's gradient is the pointwise term's alone, which
+    /// the finite differences see too (a small step never flips a decision here).
+    func testPairwiseHeadOnPseudoLabels() {
+        for multi in [false, true] {
+            let make: (Float, inout RandomSource) -> any SupervisionHead = { alpha, rng in
+                PairwiseHead(hiddenDimensions: 6, classCount: 3, multiLabel: multi, similarity: .pseudoLabels,
+                             alpha: alpha, gamma: 2, margin: 1, random: &rng)
+            }
+            XCTAssertLessThanOrEqual(headError(multiLabel: multi, make), 1, "multi-label \(multi)")
+            XCTAssertGreaterThan(headError(multiLabel: multi, analyticAlpha: 0.9, make), 1, "a wrong α in backward must fail")
+        }
+    }
+
+    func testPseudoLabelsAreTrueLabelsOrTheClassifiersDecision() {
+        let predicted = Matrix(rows: 3, columns: 3, storage: [0.2, 0.5, 0.3,   0.6, 0.3, 0.1,   0.1, 0.7, 0.55])
+        let labels = Matrix(rows: 3, columns: 3, storage: [0, 0, 1,   0, 0, 0,   0, 0, 0])
+        let labelled = [true, false, false]
+        XCTAssertEqual(PairwiseHead.pseudoLabels(predicted, labels: labels, labelled: labelled, multiLabel: false).storage,
+                       [0, 0, 1,   1, 0, 0,   0, 1, 0])
+        XCTAssertEqual(PairwiseHead.pseudoLabels(predicted, labels: labels, labelled: labelled, multiLabel: true).storage,
+                       [0, 0, 1,   1, 0, 0,   0, 1, 1])
+    }
 }

@@ -57,7 +57,8 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
                                 alpha: alpha, gamma: gamma, margin: c.margin, random: &random)
         case .pairwisePredicted:
             return PairwiseHead(hiddenDimensions: c.hiddenDimensions, classCount: c.classCount, multiLabel: c.multiLabel,
-                                includeUnlabelled: reference, averageOverBatch: !reference, similarity: .predicted,
+                                includeUnlabelled: reference, averageOverBatch: !reference,
+                                similarity: reference ? .predicted : .pseudoLabels,
                                 pairSimilarity: c.pairSimilarity,
                                 alpha: alpha, gamma: gamma, margin: c.margin, random: &random)
         }

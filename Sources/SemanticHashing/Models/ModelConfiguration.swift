@@ -110,7 +110,8 @@ public enum ModelVariant: String, Codable, Sendable, CaseIterable {
     /// loss treats an unlabelled item as "in no class"; SSB-VAE's multi-label pointwise term is
     /// summed over the batch.
     case reference
-    /// Pairs and pointwise terms touching unlabelled items are skipped; every term is a batch mean.
+    /// Pairs and pointwise terms touching unlabelled items are skipped; every term is a batch mean;
+    /// SSB-VAE's pairwise term takes pseudo-labels (`PairwiseHead.Similarity.pseudoLabels`).
     case principled
 }
 

@@ -2,7 +2,8 @@
 /// similar items together and pushes dissimilar ones at least a margin apart (PHS-GS, SSB-VAE).
 ///
 /// ```
-/// ŷ = classifier(h),   S = sim(Y) (true labels, PHS-GS)  or  sim(Ŷ) (predicted, SSB-VAE)
+/// ŷ = classifier(h),   S = sim(Y) (true labels, PHS-GS),  sim(Ŷ) (predicted, SSB-VAE)
+///                      or sim(pseudo-labels: Y where labelled, the decision of ŷ elsewhere; no gradient)
 /// SUP = α·(γ·POINT(ŷ, y) + PAIR(b̃, S))                     PAIR: see `PairwiseLoss`
 /// ∂b̃ += α·∂PAIR/∂b̃
 /// ∂logits = α·γ·∂POINT/∂logits + α·act'(∂Ŷ),   ∂Ŷ from ∂S (predicted only)
@@ -22,8 +23,14 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
     public enum Similarity: Sendable {
         /// The true label vectors (PHS-GS).
         case trueLabels
-        /// The classifier's predicted distributions, gradients flowing into it (SSB-VAE).
+        /// The classifier's predicted distributions, gradients flowing into it (SSB-VAE as published).
         case predicted
+        /// Pseudo-labels: the true label row where the item is labelled, else the classifier's
+        /// decision (its most probable class; for multi-label data every class with ŷ ≥ ½), held
+        /// fixed. Hard targets give the hinge a clear pull or push for every pair; soft rows give
+        /// most pairs s < ½ and push everything apart, and the gradient into Ŷ lets the classifier
+        /// bend its predictions towards the current codes instead of the labels (the principled SSB-VAE).
+        case pseudoLabels
     }
 
     let classifier: LabelClassifier
@@ -59,7 +66,13 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
         let (predicted, point) = classifier.forward(batch.hidden, labels: batch.labels, labelled: batch.labelled)
         lastPredicted = predicted
         lastPointGradient = point.gradient
-        let source = similarity == .predicted ? predicted : batch.labels
+        let source: Matrix
+        switch similarity {
+        case .trueLabels: source = batch.labels
+        case .predicted: source = predicted
+        case .pseudoLabels: source = Self.pseudoLabels(predicted, labels: batch.labels, labelled: batch.labelled,
+                                                       multiLabel: classifier.multiLabel)
+        }
         let s = pairSimilarity.matrix(source)
         let n = batch.code.rows
         var mask: Matrix?
@@ -75,6 +88,24 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
         loss.pairwise = pair.value
         loss.weighted = alpha * (gamma * point.value + pair.value)
         return loss
+    }
+
+    /// The label rows of labelled items, and the classifier's decisions as 0/1 rows for the rest.
+    static func pseudoLabels(_ predicted: Matrix, labels: Matrix, labelled: [Bool], multiLabel: Bool) -> Matrix {
+        var rows = Matrix(rows: predicted.rows, columns: predicted.columns)
+        guard predicted.columns > 0 else { return rows }
+        for i in 0..<predicted.rows {
+            if labelled[i] {
+                for c in 0..<predicted.columns { rows[i, c] = labels[i, c] }
+            } else if multiLabel {
+                for c in 0..<predicted.columns where predicted[i, c] >= 0.5 { rows[i, c] = 1 }
+            } else {
+                var best = 0
+                for c in 1..<predicted.columns where predicted[i, c] > predicted[i, best] { best = c }
+                rows[i, best] = 1
+            }
+        }
+        return rows
     }
 
     public func backward(codeGradient: inout Matrix, hiddenGradient: inout Matrix) {

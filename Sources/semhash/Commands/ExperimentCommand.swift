@@ -65,11 +65,12 @@ enum ExperimentCommand {
         }
         let variant = try CommonOptions.variant(args)
         let jobs = try args.int("--jobs")!
-        let training = try CommonOptions.trainingOptions(args, seed: 0)
+        var training = try CommonOptions.trainingOptions(args, seed: 0)
         if let name = args.string("--dataset-name") { _ = try usageChecked("--dataset-name") { try CSVField.text(name, name: "dataset name") } }
         let table = try args.string("--hyperparameters").map(HyperparameterTable.read(path:))
 
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
+        training = try CommonOptions.forTraining(items: dataset.database.count, training, args)
         var grid = try ExperimentGrid(datasetSpec: try args.required("--data"), datasetName: args.string("--dataset-name") ?? dataset.name,
                                       models: models, bits: bits, levels: levels, runs: runs, seeds: seeds,
                                       alpha: try args.double("--alpha"), beta: try args.double("--beta"), gamma: try args.double("--gamma"),

@@ -63,6 +63,7 @@ struct TrainingSettings {
 
     func train(on dataset: Dataset, args: ParsedArguments, quiet: Bool) throws -> Result {
         let masked = try CommonOptions.maskedTraining(dataset, args, seed: options.seed)
+        let options = try CommonOptions.forTraining(items: masked.split.count, self.options, args)
         let weights = try CommonOptions.weights(args, over: preset.defaultWeights)
         let config = ModelConfiguration(preset: preset, bits: bits, inputDimensions: dataset.featureCount,
                                         classCount: dataset.classCount, multiLabel: dataset.isMultiLabel,

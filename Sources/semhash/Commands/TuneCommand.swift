@@ -61,8 +61,12 @@ enum TuneCommand {
         } else {
             candidates = HyperparameterSearch.grid(ranges, base: base)
         }
-        let search = try HyperparameterSearch(dataset: dataset, model: preset, bits: bits, level: level, training: training,
-                                              validationFraction: try args.double("--validation")!, variant: variant,
+        let fraction = try args.double("--validation")!
+        let pool = dataset.database.count
+        let trainingItems = pool - Int(fraction * Double(pool) + 1e-9)  // HyperparameterSearch's carve
+        let search = try HyperparameterSearch(dataset: dataset, model: preset, bits: bits, level: level,
+                                              training: try CommonOptions.forTraining(items: trainingItems, training, args),
+                                              validationFraction: fraction, variant: variant,
                                               pairSimilarity: try CommonOptions.pairSimilarity(args), bitBalance: try CommonOptions.bitBalance(args))
         let bar = ProgressReporter(label: "tune", total: candidates.count, quiet: quiet)
         if !quiet {

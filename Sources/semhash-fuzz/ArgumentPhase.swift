@@ -54,7 +54,7 @@ enum ArgumentPhase {
             let option: String
             let value: String
             if t.words == ["datasets", "info"] {
-                option = "SPEC"
+                option = "DATASET"
                 let key = rng.pick(["docs", "val", "test", "vocab", "classes", "length", "difficulty", "multilabel", "seed", "bogus"])
                 value = rng.chance(0.8) ? "synthetic:\(key)=\(rng.pick(values))"
                                         : rng.pick(["libsvm:", "csv:/nonexistent.csv", "npy:a", "synthetic?docs=", "nokind:x", "text:/nonexistent",
@@ -71,7 +71,7 @@ enum ArgumentPhase {
             let r = ProcessProbe.run(argv, in: dir)
             // A message that names the option or quotes the bad value is clear enough.
             var names: [String]
-            if option == "SPEC" {
+            if option == "DATASET" {
                 let afterColon = String(value.split(separator: ":", maxSplits: 1).last ?? "")
                 let specOptions: [String] = value.split(separator: "?").dropFirst().flatMap { $0.split(separator: "&").map(String.init) }
                 names = [String(value.split(separator: "=").first ?? ""), "synthetic", value, afterColon] + specOptions

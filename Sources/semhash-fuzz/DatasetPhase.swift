@@ -1,7 +1,7 @@
 import Foundation
 import SemanticHashing
 
-/// Mutated dataset files for every loader, each loaded by `semhash datasets info SPEC --json`.
+/// Mutated dataset files for every loader, each loaded by `semhash datasets info DATASET --json`.
 /// A success is checked further: the item count must match what the file's text holds (when
 /// that can be told), and, loading it again in this process, every feature and target value
 /// must be finite in Float32 and every item must have an id.

@@ -176,12 +176,21 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
-    func testTMCWithDamagedXMLIsRejectedNotReadAsFeatures() throws {
+    /// A TMC folder: two word attributes, then `labels`, the same sparse `rows` as train and test,
+    /// and `xml` as the label file.
+    private func tmcDirectory(labels: [String], rows: [String], xml: String) throws -> TempDirectory {
         let dir = try TempDirectory()
-        let arff = "@relation r\n@attribute w1 {0,1}\n@attribute w2 {0,1}\n@attribute L1 {0,1}\n@attribute L2 {0,1}\n@data\n{0 1,2 1}\n{1 1,3 1}\n{0 1,3 1}\n"
+        let attributes = (["w1", "w2"] + labels).map { "@attribute \($0) {0,1}\n" }.joined()
+        let arff = "@relation r\n" + attributes + "@data\n" + rows.map { $0 + "\n" }.joined()
         try dir.write("tmc2007-500-train.arff", arff)
         try dir.write("tmc2007-500-test.arff", arff)
-        try dir.write("tmc2007-500.xml", "<labels>\n<label name=\"L1\"></label>\n<label name=\"L2\"></lable>\n</labels>\n")
+        try dir.write("tmc2007-500.xml", xml)
+        return dir
+    }
+
+    func testTMCWithDamagedXMLIsRejectedNotReadAsFeatures() throws {
+        let dir = try tmcDirectory(labels: ["L1", "L2"], rows: ["{0 1,2 1}", "{1 1,3 1}", "{0 1,3 1}"],
+                                   xml: "<labels>\n<label name=\"L1\"></label>\n<label name=\"L2\"></lable>\n</labels>\n")
         assertError(["tmc2007-500.xml:3", "</lable>"]) { try TMCLoader.load(directory: dir.path, options: [:]) }
         try dir.write("tmc2007-500.xml", "<labels>\n<label name=\"L1\"></label>\n<label name=\"L2\"></label>\n</labels>\n")
         let data = try TMCLoader.load(directory: dir.path, options: ["validation": "0"])
@@ -319,11 +328,8 @@ final class HostileInputTests: XCTestCase {
     /// A TMC directory whose label file misses one `<label>` line: that label's attribute would
     /// otherwise become a word feature without a word of warning.
     func testTMCLabelMissingFromTheXMLIsAnError() throws {
-        let dir = try TempDirectory()
-        let arff = "@relation r\n@attribute w1 {0,1}\n@attribute w2 {0,1}\n@attribute L1 {0,1}\n@attribute L2 {0,1}\n@attribute L3 {0,1}\n@data\n{0 1,2 1}\n{1 1,3 1}\n{0 1,4 1}\n"
-        try dir.write("tmc2007-500-train.arff", arff)
-        try dir.write("tmc2007-500-test.arff", arff)
-        try dir.write("tmc2007-500.xml", "<labels>\n<label name=\"L1\"></label>\n<label name=\"L3\"></label>\n</labels>\n")
+        let dir = try tmcDirectory(labels: ["L1", "L2", "L3"], rows: ["{0 1,2 1}", "{1 1,3 1}", "{0 1,4 1}"],
+                                   xml: "<labels>\n<label name=\"L1\"></label>\n<label name=\"L3\"></label>\n</labels>\n")
         assertError(["tmc2007-500.xml", "names 2 labels", "'L2' (attribute 3)", "must come last"]) {
             try TMCLoader.load(directory: dir.path, options: [:])
         }

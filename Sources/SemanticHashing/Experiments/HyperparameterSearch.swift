@@ -80,10 +80,13 @@ public struct HyperparameterSearch: Sendable {
         split = try Self.validationSplit(of: dataset, fraction: validationFraction, seed: training.seed)
     }
 
+    /// How many of `pool` train + validation items become validation queries.
+    public static func queryCount(pool: Int, fraction: Double) -> Int { Int(fraction * Double(pool) + 1e-9) }
+
     /// Train + validation items split into a database (returned as `train`) and queries (as `test`).
     public static func validationSplit(of dataset: Dataset, fraction: Double, seed: UInt64) throws -> Dataset {
         let pool = dataset.database
-        let count = Int(fraction * Double(pool.count) + 1e-9)
+        let count = queryCount(pool: pool.count, fraction: fraction)
         guard count >= 1 && pool.count - count >= 2 else {
             throw SemanticHashingError.invalidArgument(name: "validation fraction", reason: "\(fraction) of \(pool.count) training items leaves no queries or no database")
         }

@@ -63,7 +63,7 @@ enum TuneCommand {
         }
         let fraction = try args.double("--validation")!
         let pool = dataset.database.count
-        let trainingItems = pool - Int(fraction * Double(pool) + 1e-9)  // HyperparameterSearch's carve
+        let trainingItems = pool - HyperparameterSearch.queryCount(pool: pool, fraction: fraction)
         let search = try HyperparameterSearch(dataset: dataset, model: preset, bits: bits, level: level,
                                               training: try CommonOptions.forTraining(items: trainingItems, training, args),
                                               validationFraction: fraction, variant: variant,

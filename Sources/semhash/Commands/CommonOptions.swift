@@ -58,11 +58,18 @@ enum CommonOptions {
                         learningRate: try args.double("--learning-rate")!, seed: seed, lazyAdam: !args.flag("--dense-adam"))
     }
 
-    /// `options` with the epochs raised so that training `items` items takes `--min-steps` steps.
-    /// An explicit `--epochs` alone is taken as it is; the floor is part of the default.
-    static func forTraining(items: Int, _ options: TrainingOptions, _ args: ParsedArguments) throws -> TrainingOptions {
+    /// `options` with the epochs raised so that training `items` items takes `--min-steps` steps,
+    /// saying so unless `quiet`. An explicit `--epochs` alone is taken as it is; the floor is part
+    /// of the default.
+    static func forTraining(items: Int, _ options: TrainingOptions, _ args: ParsedArguments, quiet: Bool) throws -> TrainingOptions {
         if args.given.contains("--epochs") && !args.given.contains("--min-steps") { return options }
-        return options.raisingEpochs(toReach: try args.int("--min-steps")!, items: items)
+        let minimumSteps = try args.int("--min-steps")!
+        let raised = options.raisingEpochs(toReach: minimumSteps, items: items)
+        if raised.epochs > options.epochs && !quiet {
+            printError("training \(raised.epochs) epochs instead of \(options.epochs): \(items) items make "
+                       + "\((items + options.batchSize - 1) / options.batchSize) steps an epoch, and --min-steps asks for \(minimumSteps)")
+        }
+        return raised
     }
 
     static func seed(_ args: ParsedArguments) throws -> UInt64 { UInt64(try args.int("--seed")!) }

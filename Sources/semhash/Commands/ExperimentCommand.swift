@@ -70,7 +70,7 @@ enum ExperimentCommand {
         let table = try args.string("--hyperparameters").map(HyperparameterTable.read(path:))
 
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
-        training = try CommonOptions.forTraining(items: dataset.database.count, training, args)
+        training = try CommonOptions.forTraining(items: dataset.database.count, training, args, quiet: quiet)
         var grid = try ExperimentGrid(datasetSpec: try args.required("--data"), datasetName: args.string("--dataset-name") ?? dataset.name,
                                       models: models, bits: bits, levels: levels, runs: runs, seeds: seeds,
                                       alpha: try args.double("--alpha"), beta: try args.double("--beta"), gamma: try args.double("--gamma"),

@@ -63,7 +63,7 @@ struct TrainingSettings {
 
     func train(on dataset: Dataset, args: ParsedArguments, quiet: Bool) throws -> Result {
         let masked = try CommonOptions.maskedTraining(dataset, args, seed: options.seed)
-        let options = try CommonOptions.forTraining(items: masked.split.count, self.options, args)
+        let options = try CommonOptions.forTraining(items: masked.split.count, self.options, args, quiet: quiet)
         let weights = try CommonOptions.weights(args, over: preset.defaultWeights)
         let config = ModelConfiguration(preset: preset, bits: bits, inputDimensions: dataset.featureCount,
                                         classCount: dataset.classCount, multiLabel: dataset.isMultiLabel,
@@ -92,7 +92,7 @@ struct TrainingSettings {
             version: SemanticHashingVersion.string)
         let file = ModelFile(model: model, preprocessing: dataset.preprocessing, metadata: metadata)
         let json: [String: Any] = ["model": preset.rawValue, "bits": bits, "supervision": masked.level as Any? ?? NSNull(),
-                                   "labelled_items": masked.labelled, "seed": options.seed, "train_seconds": seconds,
+                                   "labelled_items": masked.labelled, "seed": options.seed, "epochs": options.epochs, "train_seconds": seconds,
                                    "alpha": weights.alpha, "beta": weights.beta, "gamma": weights.gamma]
         return Result(file: file, trainSeconds: seconds, summaryJSON: json)
     }

@@ -65,7 +65,7 @@ enum TuneCommand {
         let pool = dataset.database.count
         let trainingItems = pool - HyperparameterSearch.queryCount(pool: pool, fraction: fraction)
         let search = try HyperparameterSearch(dataset: dataset, model: preset, bits: bits, level: level,
-                                              training: try CommonOptions.forTraining(items: trainingItems, training, args),
+                                              training: try CommonOptions.forTraining(items: trainingItems, training, args, quiet: quiet),
                                               validationFraction: fraction, variant: variant,
                                               pairSimilarity: try CommonOptions.pairSimilarity(args), bitBalance: try CommonOptions.bitBalance(args))
         let bar = ProgressReporter(label: "tune", total: candidates.count, quiet: quiet)

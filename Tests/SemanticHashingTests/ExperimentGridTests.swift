@@ -46,6 +46,29 @@ final class ExperimentGridTests: XCTestCase {
         XCTAssertEqual(Set([c.configHash, balanced.configHash, shared.configHash]).count, 3)
     }
 
+    func testSettingsAModelIgnoresLeaveItsHashAlone() {
+        func hash(_ model: ModelPreset, variant: ModelVariant, epochs: Int) -> String {
+            ExperimentCell(datasetSpec: "text:/data/ohsumed", datasetName: "ohsumed", model: model, bits: 16, level: 0.1, run: 0,
+                           seed: 20, weights: model.defaultWeights, variant: variant, training: TrainingOptions(epochs: epochs)).configHash
+        }
+        // The step floor raises the epochs and --variant changes the label terms: a baseline uses
+        // neither, an unsupervised VAE only the epochs, SSB-VAE both.
+        XCTAssertEqual(hash(.labelITQ, variant: .principled, epochs: 49), hash(.labelITQ, variant: .reference, epochs: 30))
+        XCTAssertEqual(hash(.bvae, variant: .principled, epochs: 49), hash(.bvae, variant: .reference, epochs: 49))
+        XCTAssertNotEqual(hash(.bvae, variant: .reference, epochs: 49), hash(.bvae, variant: .reference, epochs: 30))
+        XCTAssertNotEqual(hash(.ssbVAE, variant: .principled, epochs: 30), hash(.ssbVAE, variant: .reference, epochs: 30))
+        // Rows of the principled variant's first revision (before β per 16 bits and the pair
+        // weight by labelled share) do not count as done.
+        XCTAssertTrue(ExperimentCell(datasetSpec: "d", datasetName: "d", model: .vdshS, bits: 32, level: 0.1, run: 0, seed: 20,
+                                     weights: ModelPreset.vdshS.defaultWeights, variant: .principled)
+            .canonicalDescription.hasSuffix("|seed=20|principled=2"))
+        XCTAssertNotEqual(hash(.ssbVAE, variant: .reference, epochs: 49), hash(.ssbVAE, variant: .reference, epochs: 30))
+        // Existing rows keep their fingerprints: a baseline at the defaults hashes as before.
+        XCTAssertTrue(ExperimentCell(datasetSpec: "d", datasetName: "d", model: .itq, bits: 16, level: 0.1, run: 0, seed: 20,
+                                     weights: ModelPreset.itq.defaultWeights, training: TrainingOptions(epochs: 49))
+            .canonicalDescription.contains("|variant=reference|hidden=500|temperature=0.67|epochs=30|batch=100|lr=0.001|lazy_adam=true|"))
+    }
+
     let table = """
     dataset,model,supervision,alpha,beta,gamma,bits,repetitions
     snippets,SSB-VAE,0.1,0.0001,0.015625,10000,16,5

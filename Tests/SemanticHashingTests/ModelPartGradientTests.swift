@@ -172,6 +172,19 @@ final class ModelPartGradientTests: XCTestCase {
         }
     }
 
+    /// A pair weight of its own (the principled variant's α_pair): the check varies only it, so a
+    /// backward pass that scaled the pairwise gradients by α instead must fail.
+    func testPairwiseHeadWithItsOwnPairWeight() {
+        for similarity in [PairwiseHead.Similarity.predicted, .pseudoLabels, .trueLabels] {
+            let make: (Float, inout RandomSource) -> any SupervisionHead = { weight, rng in
+                PairwiseHead(hiddenDimensions: 6, classCount: 3, multiLabel: false, similarity: similarity,
+                             alpha: 0.7, gamma: 2, pairWeight: 3 * weight, margin: 1, random: &rng)
+            }
+            XCTAssertLessThanOrEqual(headError(multiLabel: false, make), 1, "\(similarity)")
+            XCTAssertGreaterThan(headError(multiLabel: false, analyticAlpha: 0.9, make), 1, "a wrong pair weight in backward must fail")
+        }
+    }
+
     func testPseudoLabelsAreTrueLabelsOrTheClassifiersDecision() {
         let predicted = Matrix(rows: 3, columns: 3, storage: [0.2, 0.5, 0.3,   0.6, 0.3, 0.1,   0.1, 0.7, 0.55])
         let labels = Matrix(rows: 3, columns: 3, storage: [0, 0, 1,   0, 0, 0,   0, 0, 0])

@@ -72,17 +72,26 @@ public struct ExperimentCell: Sendable, Equatable {
     public var canonicalDescription: String {
         // Architecture constants that are not flags yet still belong in the fingerprint.
         let defaults = ModelConfiguration(preset: model, bits: bits, inputDimensions: 1, classCount: 1, multiLabel: false)
+        // A setting the model ignores is written at its default, so that changing it (the step
+        // floor raising the epochs of a classical model, the command line's principled variant on
+        // a model without labels) does not make the same result look like a new cell.
+        let classical = model.family == .classical
+        let variant = model.usesLabels && !classical ? self.variant : .reference
+        let training = classical ? TrainingOptions() : trainingOptions
         var fields: [(String, String)] = [
             ("data", datasetSpec), ("name", datasetName), ("model", model.rawValue), ("bits", String(bits)),
             ("level", CSVField.number(level)), ("alpha", CSVField.number(weights.alpha)), ("beta", CSVField.number(weights.beta)),
             ("gamma", CSVField.number(weights.gamma)), ("variant", variant.rawValue), ("hidden", String(defaults.hiddenDimensions)),
-            ("temperature", CSVField.number(defaults.temperature)), ("epochs", String(epochs)), ("batch", String(batchSize)),
-            ("lr", CSVField.number(learningRate)), ("lazy_adam", String(lazyAdam)), ("seed", String(seed)),
+            ("temperature", CSVField.number(defaults.temperature)), ("epochs", String(training.epochs)),
+            ("batch", String(training.batchSize)), ("lr", CSVField.number(training.learningRate)),
+            ("lazy_adam", String(training.lazyAdam)), ("seed", String(seed)),
         ]
         // Settings added later appear only when they differ from what older rows meant, so those
         // rows keep their hashes.
         if pairSimilarity != .dot { fields.append(("similarity", pairSimilarity.rawValue)) }
         if bitBalance != 0 { fields.append(("bit_balance", CSVField.number(bitBalance))) }
+        // The principled variant's second revision: β per 16 bits, the pair weight by labelled share.
+        if variant == .principled { fields.append(("principled", "2")) }
         return (["semhash-experiment/v\(Self.formatVersion)"] + fields.map { "\($0.0)=\($0.1)" }).joined(separator: "|")
     }
 

@@ -40,7 +40,7 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
 
     /// The preset's supervision head with its loss weights and the variant's choices.
     static func makeHead(_ c: ModelConfiguration, random: inout RandomSource) -> (any SupervisionHead)? {
-        let (alpha, gamma) = (Float(c.weights.alpha), Float(c.weights.gamma))
+        let (alpha, gamma, pairWeight) = (Float(c.weights.alpha), Float(c.weights.gamma), Float(c.pairWeight))
         // The reference reads an unlabelled item's zero label row as "in no class" (multi-label),
         // and SSB-VAE sums its multi-label pointwise term over the batch.
         let reference = c.variant == .reference
@@ -54,13 +54,13 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
             return PairwiseHead(hiddenDimensions: c.hiddenDimensions, classCount: c.classCount, multiLabel: c.multiLabel,
                                 includeUnlabelled: reference, similarity: .trueLabels, pairSimilarity: c.pairSimilarity,
                                 maskUnlabelledPairs: !reference,
-                                alpha: alpha, gamma: gamma, margin: c.margin, random: &random)
+                                alpha: alpha, gamma: gamma, pairWeight: pairWeight, margin: c.margin, random: &random)
         case .pairwisePredicted:
             return PairwiseHead(hiddenDimensions: c.hiddenDimensions, classCount: c.classCount, multiLabel: c.multiLabel,
                                 includeUnlabelled: reference, averageOverBatch: !reference,
                                 similarity: reference ? .predicted : .pseudoLabels,
                                 pairSimilarity: c.pairSimilarity,
-                                alpha: alpha, gamma: gamma, margin: c.margin, random: &random)
+                                alpha: alpha, gamma: gamma, pairWeight: pairWeight, margin: c.margin, random: &random)
         }
     }
 
@@ -105,7 +105,7 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
     /// Forward and backward pass on one batch: accumulates every parameter's gradient of the total
     /// loss and returns the loss terms. `random` draws the latent noise.
     public func trainingStep(_ batch: TrainingBatch, random: inout RandomSource) -> LossBreakdown {
-        let beta = Float(configuration.weights.beta)
+        let beta = Float(configuration.klWeight)
         var losses = LossBreakdown()
         // Each part's work is timed as its own phase when a `PhaseProfiler` is installed (the
         // products and sparse kernels inside them count as theirs).

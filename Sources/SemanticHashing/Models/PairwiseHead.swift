@@ -4,9 +4,9 @@
 /// ```
 /// ŷ = classifier(h),   S = sim(Y) (true labels, PHS-GS),  sim(Ŷ) (predicted, SSB-VAE)
 ///                      or sim(pseudo-labels: Y where labelled, the decision of ŷ elsewhere; no gradient)
-/// SUP = α·(γ·POINT(ŷ, y) + PAIR(b̃, S))                     PAIR: see `PairwiseLoss`
-/// ∂b̃ += α·∂PAIR/∂b̃
-/// ∂logits = α·γ·∂POINT/∂logits + α·act'(∂Ŷ),   ∂Ŷ from ∂S (predicted only)
+/// SUP = α·γ·POINT(ŷ, y) + α_pair·PAIR(b̃, S)                PAIR: see `PairwiseLoss`
+/// ∂b̃ += α_pair·∂PAIR/∂b̃                                    α_pair = α unless given
+/// ∂logits = α·γ·∂POINT/∂logits + α_pair·act'(∂Ŷ),   ∂Ŷ from ∂S (predicted only)
 /// ∂h += ∂logits·Wᵀ
 /// ```
 /// With `maskUnlabelledPairs` (the principled PHS-GS) pairs touching an unlabelled item are
@@ -38,6 +38,8 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
     public let pairSimilarity: PairSimilarity
     public let maskUnlabelledPairs: Bool
     public let alpha: Float, gamma: Float, margin: Float
+    /// The pairwise term's weight α_pair (`ModelConfiguration.pairWeight`).
+    public let pairWeight: Float
     private var lastPredicted = Matrix(rows: 0, columns: 0)
     private var lastPointGradient = Matrix(rows: 0, columns: 0)
     private var lastPair: PairwiseLoss.Result?
@@ -45,7 +47,7 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
     public init(hiddenDimensions: Int, classCount: Int, multiLabel: Bool, includeUnlabelled: Bool = false,
                 averageOverBatch: Bool = true, similarity: Similarity, pairSimilarity: PairSimilarity = .dot,
                 maskUnlabelledPairs: Bool = false,
-                alpha: Float, gamma: Float, margin: Float, random: inout RandomSource) {
+                alpha: Float, gamma: Float, pairWeight: Float? = nil, margin: Float, random: inout RandomSource) {
         classifier = LabelClassifier(inputDimensions: hiddenDimensions, classCount: classCount, multiLabel: multiLabel,
                                      includeUnlabelled: includeUnlabelled, averageOverBatch: averageOverBatch, random: &random)
         self.similarity = similarity
@@ -53,6 +55,7 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
         self.maskUnlabelledPairs = maskUnlabelledPairs
         self.alpha = alpha
         self.gamma = gamma
+        self.pairWeight = pairWeight ?? alpha
         self.margin = margin
     }
 
@@ -86,7 +89,7 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
         var loss = SupervisionLoss()
         loss.pointwise = point.value
         loss.pairwise = pair.value
-        loss.weighted = alpha * (gamma * point.value + pair.value)
+        loss.weighted = alpha * gamma * point.value + pairWeight * pair.value
         return loss
     }
 
@@ -112,10 +115,10 @@ public final class PairwiseHead: SupervisionHead, @unchecked Sendable {
         guard let pair = lastPair else { preconditionFailure("PairwiseHead.backward before forward") }
         var dLogits = lastPointGradient
         dLogits.scale(by: alpha * gamma)
-        codeGradient.add(pair.codeGradient, scaledBy: alpha)
+        codeGradient.add(pair.codeGradient, scaledBy: pairWeight)
         if similarity == .predicted {
             let dPredicted = pairSimilarity.backward(lastPredicted, similarityGradient: pair.similarityGradient)
-            dLogits.add(classifier.logitGradient(probabilities: lastPredicted, probabilityGradient: dPredicted), scaledBy: alpha)
+            dLogits.add(classifier.logitGradient(probabilities: lastPredicted, probabilityGradient: dPredicted), scaledBy: pairWeight)
         }
         hiddenGradient.add(classifier.backward(logitGradient: dLogits))
     }

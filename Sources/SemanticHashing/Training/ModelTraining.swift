@@ -19,13 +19,19 @@ public enum ModelTraining {
     }
 
     /// Trains or fits a model on `data` (training + validation items, labels as the supervision
-    /// leaves them). The epoch history is empty for the classical models.
+    /// leaves them); a supervised VAE's configuration records the share of labelled items. The
+    /// epoch history is empty for the classical models.
     public static func fit(_ configuration: ModelConfiguration, on data: DataSplit, options: TrainingOptions,
                            onBatch: (Int, Int, LossBreakdown) -> Void = { _, _, _ in },
                            onEpoch: (EpochSummary) -> Void = { _ in }) throws -> (model: any HashingModel, history: [EpochSummary]) {
         try configuration.validate()
         switch configuration.preset.family {
         case .vae:
+            var configuration = configuration
+            if configuration.preset.usesLabels && configuration.labelledShare == nil && data.count > 0 {
+                let labelled = (0..<data.count).reduce(0) { $0 + (data.labels.classesOf($1).isEmpty ? 0 : 1) }
+                configuration.labelledShare = Double(labelled) / Double(data.count)
+            }
             let model = HashingVAE(configuration: configuration, seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
             return (model, history)

@@ -35,7 +35,7 @@ extension HashingBaseline {
 enum BaselineSupport {
     /// Rows whose label set is not empty, ascending.
     static func labelledRows(_ labels: Labels) -> [Int] {
-        (0..<labels.count).filter { !labels.classesOf($0).isEmpty }
+        labels.labelledItems
     }
 
     /// Throws unless 1 ≤ bits ≤ limit (the number of directions the model can produce).

@@ -36,6 +36,10 @@ public struct Labels: Sendable, Equatable {
     public var count: Int { offsets.count - 1 }
 
     public func classesOf(_ item: Int) -> ArraySlice<Int32> { classes[offsets[item]..<offsets[item + 1]] }
+    /// Whether the item has at least one class (masked and unlabelled items have none).
+    public func isLabelled(_ item: Int) -> Bool { offsets[item + 1] > offsets[item] }
+    /// The items that have at least one class, in order.
+    public var labelledItems: [Int] { (0..<count).filter(isLabelled) }
 
     /// Average number of classes per item (label cardinality).
     public var cardinality: Double { count == 0 ? 0 : Double(classes.count) / Double(count) }

@@ -18,7 +18,7 @@ public struct BatchAssembler: Sendable {
     public init(_ data: DataSplit) {
         self.data = data
         labelMatrix = data.labels.indicatorMatrix()
-        labelled = (0..<data.count).map { !data.labels.classesOf($0).isEmpty }
+        labelled = (0..<data.count).map(data.labels.isLabelled)
     }
 
     public var count: Int { data.count }

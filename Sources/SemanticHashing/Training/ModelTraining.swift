@@ -29,8 +29,7 @@ public enum ModelTraining {
         case .vae:
             var configuration = configuration
             if configuration.preset.usesLabels && configuration.labelledShare == nil && data.count > 0 {
-                let labelled = (0..<data.count).reduce(0) { $0 + (data.labels.classesOf($1).isEmpty ? 0 : 1) }
-                configuration.labelledShare = Double(labelled) / Double(data.count)
+                configuration.labelledShare = Double(data.labels.labelledItems.count) / Double(data.count)
             }
             let model = HashingVAE(configuration: configuration, seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)

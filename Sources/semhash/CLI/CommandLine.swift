@@ -63,6 +63,22 @@ struct OptionSpec: Sendable {
         }
     }
 
+    /// A duration: `90s`, `5m`, `1h`, or a plain number of seconds, above 0.
+    static func duration(_ name: String, _ help: String, default defaultValue: String? = nil) -> OptionSpec {
+        OptionSpec(name: name, valueName: "DURATION", help: help, defaultValue: defaultValue) { text in
+            seconds(fromDuration: text) == nil ? "must be a duration above 0 such as 90s, 5m or 1h, got '\(text)'" : nil
+        }
+    }
+
+    /// Seconds in `90s`, `5m`, `1h` or `300`; nil when the text is not a positive duration.
+    static func seconds(fromDuration text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        var number = Substring(text), scale = 1.0
+        if let last = text.last, let unit = units[last] { number = text.dropLast(); scale = unit }
+        guard let v = Double(number), v.isFinite, v > 0 else { return nil }
+        return v * scale
+    }
+
     /// The same option, marked required (shown as such in help).
     func required() -> OptionSpec {
         var o = self

@@ -13,8 +13,14 @@ let trainCommand = Command(
       vdsh-s:           REC + β·KL + α·POINT
       phs-gs, ssb-vae:  REC + β·KL + α·(γ·POINT + PAIR)
     docs/design.md explains the models and their losses.
+    --tune auto searches the weights the command line does not fix within --budget: it holds out
+    a fifth of the labelled training items as queries, trains candidates (the defaults first, then
+    draws within ×100 of α and γ and ×10 of β) on the rest, keeps the one whose codes retrieve
+    the queries' classes best, and trains the final model with it on every item. Only labels that
+    training may use are read; the test split is never touched.
     Example:
       semhash train --data snippets:DATA/snippets --model ssb-vae --bits 16 --supervision 0.1 --out m.semhash
+      semhash train --data text:my-corpus --model ssb-vae --bits 32 --tune auto --budget 10m
     """,
     options: TrainingSettings.options + [.value("--out", "FILE", "Where to write the model", default: "model.semhash"), CommonOptions.json],
     exclusive: [CommonOptions.supervisionExclusive],
@@ -39,7 +45,9 @@ let trainCommand = Command(
 struct TrainingSettings {
     static let options: [OptionSpec] = [CommonOptions.data, CommonOptions.model, CommonOptions.bits]
         + CommonOptions.supervisionGroup + CommonOptions.weights + [CommonOptions.variant] + CommonOptions.terms + CommonOptions.optimisation
-        + [CommonOptions.seed]
+        + [CommonOptions.seed,
+           .choice("--tune", "MODE", "Choose the loss weights on held-out labelled items", ["off", "auto"], default: "off"),
+           .duration("--budget", "Time for --tune auto, the final training included", default: "5m")]
 
     var preset: ModelPreset
     var bits: Int
@@ -52,8 +60,19 @@ struct TrainingSettings {
         bits = try args.int("--bits")!
         variant = try CommonOptions.variant(args)
         options = try CommonOptions.trainingOptions(args, seed: try CommonOptions.seed(args))
+        tune = args.string("--tune") == "auto"
+        budget = OptionSpec.seconds(fromDuration: args.string("--budget")!)!
+        if tune && preset.family != .vae {
+            throw UsageError(description: "--tune auto: \(preset.rawValue) is fitted in closed form and has no loss weights to tune")
+        }
+        if args.isGiven("--budget") && !tune {
+            throw UsageError(description: "--budget applies to --tune auto")
+        }
         self.args = args
     }
+
+    var tune: Bool
+    var budget: TimeInterval
 
     struct Result {
         var file: ModelFile
@@ -64,12 +83,22 @@ struct TrainingSettings {
     func train(on dataset: Dataset, args: ParsedArguments, quiet: Bool) throws -> Result {
         let masked = try CommonOptions.maskedTraining(dataset, args, seed: options.seed)
         let options = try CommonOptions.forTraining(items: masked.split.count, self.options, args, quiet: quiet)
-        let weights = try CommonOptions.weights(args, over: preset.defaultWeights)
-        let config = ModelConfiguration(preset: preset, bits: bits, inputDimensions: dataset.featureCount,
+        var weights = try CommonOptions.weights(args, over: preset.defaultWeights)
+        var config = ModelConfiguration(preset: preset, bits: bits, inputDimensions: dataset.featureCount,
                                         classCount: dataset.classCount, multiLabel: dataset.isMultiLabel,
                                         reconstruction: dataset.reconstruction, weights: weights, variant: variant,
                                         pairSimilarity: try CommonOptions.pairSimilarity(args), bitBalance: try CommonOptions.bitBalance(args))
         try config.validate()
+        var tuningJSON: [[String: Any]]?
+        if tune {
+            let ranked = try tuneWeights(config, on: masked.split, options: options, quiet: quiet)
+            weights = ranked[0].weights
+            config.weights = weights
+            tuningJSON = ranked.map { c in
+                ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma,
+                 "score": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
+            }
+        }
         let batchesTotal = options.epochs * ((masked.split.count + options.batchSize - 1) / options.batchSize)
         let bar = ProgressReporter(label: "\(preset.paperName) \(bits) bits", total: batchesTotal, quiet: quiet)
         let start = Date()
@@ -91,9 +120,35 @@ struct TrainingSettings {
             created: ISO8601DateFormatter().string(from: Date()), backend: ComputeBackend.current.name,
             version: SemanticHashingVersion.string)
         let file = ModelFile(model: model, preprocessing: dataset.preprocessing, metadata: metadata)
-        let json: [String: Any] = ["model": preset.rawValue, "bits": bits, "supervision": masked.level as Any? ?? NSNull(),
+        var json: [String: Any] = ["model": preset.rawValue, "bits": bits, "supervision": masked.level as Any? ?? NSNull(),
                                    "labelled_items": masked.labelled, "seed": options.seed, "epochs": options.epochs, "train_seconds": seconds,
                                    "alpha": weights.alpha, "beta": weights.beta, "gamma": weights.gamma]
+        if let tuningJSON { json["tuning"] = tuningJSON }
         return Result(file: file, trainSeconds: seconds, summaryJSON: json)
+    }
+
+    /// `--tune auto`: the candidates, best first (the first is the one to train with).
+    private func tuneWeights(_ config: ModelConfiguration, on split: DataSplit, options: TrainingOptions,
+                             quiet: Bool) throws -> [BudgetedTuning.Candidate] {
+        let fixed = Set(["alpha", "beta", "gamma"].filter { args.isGiven("--\($0)") })
+        let tuning = try BudgetedTuning(configuration: config, training: split, options: options, fixed: fixed)
+        func log(_ line: String) { if !quiet { printError(line) } }
+        let searched = BudgetedTuning.tunableWeights(of: preset).filter(tuning.searched.contains)
+        log("tuning \(searched.isEmpty ? "nothing (every weight is fixed)" : searched.joined(separator: ", ")) within \(ProgressReporter.format(budget)): "
+                + "\(tuning.database.count) training items, \(tuning.queries.count) held-out labelled queries against "
+                + "\(tuning.database.labels.labelledItems.count) labelled items")
+        func number(_ v: Double) -> String { String(format: "%.3g", v) }
+        let ranked = tuning.run(budget: budget, maxCandidates: searched.isEmpty ? 1 : 50) { i, c in
+            log("  [\(i + 1)] α=\(number(c.weights.alpha)) β=\(number(c.weights.beta)) γ=\(number(c.weights.gamma))  "
+                    + (c.score.map { String(format: "tie-aware p@100 %.4f", $0) } ?? "diverged") + String(format: "  (%.1f s)", c.seconds))
+        }
+        guard let best = ranked.first, let score = best.score else {
+            throw SemanticHashingError.trainingDiverged(reason: "every --tune candidate diverged (\(ranked.first?.failure ?? "no candidate ran")); try a lower --learning-rate")
+        }
+        let defaults = ranked.first { $0.weights == config.weights }?.score
+        log("tuned: α=\(number(best.weights.alpha)) β=\(number(best.weights.beta)) γ=\(number(best.weights.gamma)), held-out "
+                + String(format: "%.4f", score) + (defaults.map { String(format: " (the defaults: %.4f)", $0) } ?? "")
+                + " after \(ranked.count) candidate\(ranked.count == 1 ? "" : "s")")
+        return ranked
     }
 }

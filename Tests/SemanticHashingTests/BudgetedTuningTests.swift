@@ -1,0 +1,110 @@
+import XCTest
+@testable import SemanticHashing
+
+final class BudgetedTuningTests: XCTestCase {
+    /// 40 items whose single feature is their index, in 4 classes; the 20 even-numbered ones keep their label.
+    func partlyLabelled() -> DataSplit {
+        let n = 40
+        let labels = Labels(singleLabel: (0..<n).map { $0 % 4 }, classCount: 4).keepingOnly(Set(stride(from: 0, to: n, by: 2)))
+        return DataSplit(features: .dense(Matrix(rows: n, columns: 1, storage: (0..<n).map(Float.init))), labels: labels)
+    }
+
+    func configuration(_ preset: ModelPreset, weights: LossWeights? = nil) -> ModelConfiguration {
+        ModelConfiguration(preset: preset, bits: 4, inputDimensions: 1, classCount: 4, multiLabel: false,
+                           reconstruction: .gaussian, weights: weights, variant: .principled)
+    }
+
+    func testQueriesAreHeldOutLabelledItemsOnly() throws {
+        let split = partlyLabelled()
+        let tuning = try BudgetedTuning(configuration: configuration(.ssbVAE), training: split, options: TrainingOptions(seed: 20))
+        let queries = tuning.queries.features.denseRows.map { Int($0[0]) }
+        let database = tuning.database.features.denseRows.map { Int($0[0]) }
+        XCTAssertEqual(queries.count, 5)   // max(5, ⌊0.2 · 20⌋ = 4)
+        XCTAssertEqual(database.count, 35)
+        XCTAssertTrue(queries.allSatisfy { $0 % 2 == 0 }, "only labelled items are queries: \(queries)")
+        XCTAssertEqual(Set(queries + database), Set(0..<40))
+        // The database keeps the masked labels: the odd items stay unlabelled.
+        XCTAssertEqual(tuning.database.labels.labelledItems.count, 15)
+        // Candidates train with the whole training set's share (20 of 40), not the database's.
+        XCTAssertEqual(tuning.configuration.labelledShare, 0.5)
+        let again = try BudgetedTuning(configuration: configuration(.ssbVAE), training: split, options: TrainingOptions(seed: 20))
+        XCTAssertEqual(again.queries.features.denseRows, tuning.queries.features.denseRows)
+    }
+
+    func testTooFewLabelsAndClosedFormModelsAreRefused() throws {
+        let few = partlyLabelled()
+        var sparse = few
+        sparse.labels = few.labels.keepingOnly([0, 2, 4, 6, 8, 10, 12, 14, 16])  // 9 labelled: 5 queries leave 4
+        XCTAssertThrowsError(try BudgetedTuning(configuration: configuration(.bvae), training: sparse, options: TrainingOptions())) { error in
+            XCTAssertEqual("\(error)", "--tune: validation needs at least 10 labelled training items, and 9 keep their labels; give more labels or leave --tune off")
+        }
+        XCTAssertThrowsError(try BudgetedTuning(configuration: configuration(.itq), training: few, options: TrainingOptions()))
+    }
+
+    func testCandidatesStartAtTheWeightsAndVaryOnlyWhatTheModelReads() throws {
+        let base = LossWeights(alpha: 1e-4, beta: 0.5, gamma: 1e4)
+        let ssb = try BudgetedTuning(configuration: configuration(.ssbVAE, weights: base), training: partlyLabelled(), options: TrainingOptions(seed: 20))
+        let c = ssb.candidates(count: 40)
+        XCTAssertEqual(c.count, 40)
+        XCTAssertEqual(c[0], base)
+        XCTAssertTrue(c.allSatisfy { $0.alpha >= 1e-6 * 0.999 && $0.alpha <= 1e-2 * 1.001 }, "α within ×100")
+        XCTAssertTrue(c.allSatisfy { $0.beta >= 0.05 * 0.999 && $0.beta <= 5 * 1.001 }, "β within ×10")
+        XCTAssertTrue(c.allSatisfy { $0.gamma >= 100 * 0.999 && $0.gamma <= 1e6 * 1.001 }, "γ within ×100")
+        XCTAssertGreaterThan(Set(c.map(\.gamma)).count, 30)
+
+        let bvae = try BudgetedTuning(configuration: configuration(.bvae, weights: base), training: partlyLabelled(), options: TrainingOptions(seed: 20))
+        XCTAssertEqual(BudgetedTuning.tunableWeights(of: .bvae), ["beta"])
+        XCTAssertTrue(bvae.candidates(count: 10).allSatisfy { $0.alpha == base.alpha && $0.gamma == base.gamma })
+
+        let fixedBeta = try BudgetedTuning(configuration: configuration(.vdshS, weights: base), training: partlyLabelled(),
+                                           options: TrainingOptions(seed: 20), fixed: ["beta"])
+        XCTAssertEqual(fixedBeta.searched, ["alpha"])
+        XCTAssertTrue(fixedBeta.candidates(count: 10).allSatisfy { $0.beta == 0.5 && $0.gamma == base.gamma })
+        // Nothing to search: only the weights themselves.
+        let none = try BudgetedTuning(configuration: configuration(.bvae), training: partlyLabelled(), options: TrainingOptions(), fixed: ["beta"])
+        XCTAssertEqual(none.candidates(count: 10), [configuration(.bvae).weights])
+    }
+
+    func testRunStopsAtTheBudgetAndRanksByHeldOutPrecision() throws {
+        let data = try DatasetSpec(parsing: "synthetic:docs=200,test=10,vocab=60,classes=3").load()
+        let masked = SupervisionMask.apply(to: data, level: 0.5, seed: 20).train
+        let config = ModelConfiguration(preset: .vdshS, bits: 4, inputDimensions: data.featureCount, classCount: data.classCount,
+                                        multiLabel: false, reconstruction: data.reconstruction, variant: .principled)
+        let tuning = try BudgetedTuning(configuration: config, training: masked, options: TrainingOptions(epochs: 1, seed: 20))
+        // A budget of nothing still scores the current weights, and only them.
+        let one = tuning.run(budget: 0)
+        XCTAssertEqual(one.map(\.weights), [config.weights])
+        var seen: [Int] = []
+        let ranked = tuning.run(budget: 3600, maxCandidates: 4) { i, _ in seen.append(i) }
+        XCTAssertEqual(seen, [0, 1, 2, 3])
+        let scores = ranked.compactMap(\.score)
+        XCTAssertEqual(scores.count, 4)
+        XCTAssertEqual(scores, scores.sorted(by: >))
+        XCTAssertTrue(scores.allSatisfy { $0 > 0 && $0 <= 1 })
+        // Reproducible: the same seed scores the defaults identically.
+        XCTAssertEqual(one[0].score, ranked.first { $0.weights == config.weights }?.score)
+    }
+
+    func testTrainTuneAutoTrainsWithTheWinner() throws {
+        let semhash = try SemhashProcess()
+        let folder = NSTemporaryDirectory() + "budgeted-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let out = folder + "/m.semhash"
+        let run = try semhash.run(["train", "--data", "synthetic:docs=200,test=10,vocab=60,classes=3", "--model", "vdsh-s", "--bits", "4",
+                                   "--epochs", "1", "--supervision", "0.5", "--beta", "0.25", "--tune", "auto", "--budget", "3s",
+                                   "--out", out, "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let tuning = try XCTUnwrap(json["tuning"] as? [[String: Any]])
+        XCTAssertTrue((1...50).contains(tuning.count), "\(tuning.count) candidates")  // as many as 3 s allow, at least the defaults
+        // The command line's β is fixed; the first candidate is the defaults' α; the model trains with the winner.
+        XCTAssertTrue(tuning.allSatisfy { $0["beta"] as? Double == 0.25 })
+        XCTAssertTrue(tuning.contains { $0["alpha"] as? Double == ModelPreset.vdshS.defaultWeights.alpha })
+        XCTAssertEqual(json["alpha"] as? Double, tuning[0]["alpha"] as? Double)
+        let scores = tuning.compactMap { $0["score"] as? Double }
+        XCTAssertEqual(scores, scores.sorted(by: >))
+        let model = try ModelFile.read(from: out)
+        XCTAssertEqual(model.model.configuration.weights.alpha, tuning[0]["alpha"] as? Double)
+    }
+}

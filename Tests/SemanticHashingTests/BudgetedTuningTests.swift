@@ -73,16 +73,46 @@ final class BudgetedTuningTests: XCTestCase {
         let tuning = try BudgetedTuning(configuration: config, training: masked, options: TrainingOptions(epochs: 1, seed: 20))
         // A budget of nothing still scores the current weights, and only them.
         let one = tuning.run(budget: 0)
-        XCTAssertEqual(one.map(\.weights), [config.weights])
+        XCTAssertEqual(one.ranked.map(\.weights), [config.weights])
+        XCTAssertEqual(one.chosen.weights, config.weights)
         var seen: [Int] = []
-        let ranked = tuning.run(budget: 3600, maxCandidates: 4) { i, _ in seen.append(i) }
+        let outcome = tuning.run(budget: 3600, maxCandidates: 4) { i, _ in seen.append(i) }
         XCTAssertEqual(seen, [0, 1, 2, 3])
-        let scores = ranked.compactMap(\.score)
+        let scores = outcome.ranked.compactMap(\.score)
         XCTAssertEqual(scores.count, 4)
         XCTAssertEqual(scores, scores.sorted(by: >))
         XCTAssertTrue(scores.allSatisfy { $0 > 0 && $0 <= 1 })
+        XCTAssertEqual(outcome.current.weights, config.weights)
+        // Each score is the mean of its per-query scores, one per held-out query.
+        for c in outcome.ranked {
+            XCTAssertEqual(c.queryScores.count, tuning.queries.count)
+            XCTAssertEqual(c.queryScores.reduce(0, +) / Double(c.queryScores.count), c.score!, accuracy: 1e-12)
+        }
+        XCTAssertEqual(outcome.chosen.weights == config.weights,
+                       !outcome.ranked.contains { BudgetedTuning.clearlyBetter($0, than: outcome.current) })
         // Reproducible: the same seed scores the defaults identically.
-        XCTAssertEqual(one[0].score, ranked.first { $0.weights == config.weights }?.score)
+        XCTAssertEqual(one.current.queryScores, outcome.current.queryScores)
+    }
+
+    func testACandidateReplacesTheWeightsOnlyWhenClearlyAhead() {
+        func candidate(_ scores: [Double]?) -> BudgetedTuning.Candidate {
+            .init(weights: LossWeights(alpha: 1, beta: 1, gamma: 1), score: scores.map { $0.reduce(0, +) / Double($0.count) },
+                  metrics: [:], seconds: 0, failure: scores == nil ? "diverged" : nil, queryScores: scores ?? [])
+        }
+        let base = candidate([0.5, 0.5, 0.5, 0.5])
+        // d = 0.1 on every query: no spread, clearly ahead.
+        XCTAssertTrue(BudgetedTuning.clearlyBetter(candidate([0.6, 0.6, 0.6, 0.6]), than: base))
+        // d = (0.4, −0.2, 0.4, −0.2): mean 0.1, sd √0.12 = 0.346, SE 0.173; 0.1 < 3 · 0.173.
+        XCTAssertFalse(BudgetedTuning.clearlyBetter(candidate([0.9, 0.3, 0.9, 0.3]), than: base))
+        // d = (0.3, 0.2, 0.3, 0.2): mean 0.25, sd 0.0577, SE 0.0289; 0.25 > 3 · 0.0289.
+        XCTAssertTrue(BudgetedTuning.clearlyBetter(candidate([0.8, 0.7, 0.8, 0.7]), than: base))
+        // Just under and over the line: d = (m + e, m − e, m + e, m − e) has SE = e/√3 · … computed here.
+        let e = 0.1, se = (4.0 * e * e / 3).squareRoot() / 2   // sd of (±e) with n − 1 = 3, over √4
+        XCTAssertFalse(BudgetedTuning.clearlyBetter(candidate([0.5 + 2.99 * se + e, 0.5 + 2.99 * se - e, 0.5 + 2.99 * se + e, 0.5 + 2.99 * se - e]), than: base))
+        XCTAssertTrue(BudgetedTuning.clearlyBetter(candidate([0.5 + 3.01 * se + e, 0.5 + 3.01 * se - e, 0.5 + 3.01 * se + e, 0.5 + 3.01 * se - e]), than: base))
+        XCTAssertFalse(BudgetedTuning.clearlyBetter(base, than: base))
+        XCTAssertFalse(BudgetedTuning.clearlyBetter(candidate(nil), than: base))
+        XCTAssertTrue(BudgetedTuning.clearlyBetter(base, than: candidate(nil)))
     }
 
     func testTrainTuneAutoTrainsWithTheWinner() throws {
@@ -101,10 +131,11 @@ final class BudgetedTuningTests: XCTestCase {
         // The command line's β is fixed; the first candidate is the defaults' α; the model trains with the winner.
         XCTAssertTrue(tuning.allSatisfy { $0["beta"] as? Double == 0.25 })
         XCTAssertTrue(tuning.contains { $0["alpha"] as? Double == ModelPreset.vdshS.defaultWeights.alpha })
-        XCTAssertEqual(json["alpha"] as? Double, tuning[0]["alpha"] as? Double)
+        let chosen = try XCTUnwrap(tuning.first { $0["chosen"] as? Bool == true })
+        XCTAssertEqual(json["alpha"] as? Double, chosen["alpha"] as? Double)
         let scores = tuning.compactMap { $0["score"] as? Double }
         XCTAssertEqual(scores, scores.sorted(by: >))
         let model = try ModelFile.read(from: out)
-        XCTAssertEqual(model.model.configuration.weights.alpha, tuning[0]["alpha"] as? Double)
+        XCTAssertEqual(model.model.configuration.weights.alpha, chosen["alpha"] as? Double)
     }
 }

@@ -33,12 +33,15 @@ public struct RetrievalMetrics: Sendable, Equatable {
     public var queryCount: Int
     /// Queries with no relevant item in the database (recall 0 by definition).
     public var queriesWithoutRelevantItems: Int
+    /// Each query's tie-aware P@K at the first cut-off, in query order, when asked for
+    /// (`perQuery: true`); for paired comparisons of two sets of codes on the same queries.
+    public var perQueryExpectedPrecision: [Double]?
 
     public func at(_ k: Int) -> Cutoff? { cutoffs.first { $0.k == k } }
 
     public static func evaluate(queryCodes: BinaryCodes, queryLabels: Labels,
                                 databaseCodes: BinaryCodes, databaseLabels: Labels,
-                                cutoffs: [Int] = [100, 1000, 5000], threads: Int? = nil) -> RetrievalMetrics {
+                                cutoffs: [Int] = [100, 1000, 5000], threads: Int? = nil, perQuery: Bool = false) -> RetrievalMetrics {
         precondition(queryCodes.bits == databaseCodes.bits, "RetrievalMetrics: \(queryCodes.bits)- vs \(databaseCodes.bits)-bit codes")
         precondition(queryCodes.count == queryLabels.count && databaseCodes.count == databaseLabels.count,
                      "RetrievalMetrics: codes and labels differ in count")
@@ -81,8 +84,10 @@ public struct RetrievalMetrics: Sendable, Equatable {
             return Cutoff(k: k, precision: mean[0], recall: mean[1], meanAveragePrecision: mean[2], expectedPrecision: mean[3])
         }
         result = cutoffs.map { k in result.first { $0.k == k }! }
+        let first = ks.firstIndex(of: cutoffs.first ?? 0) ?? 0
         return RetrievalMetrics(cutoffs: result, queryCount: queries,
-                                queriesWithoutRelevantItems: rows.filter { $0.last! == 1 }.count)
+                                queriesWithoutRelevantItems: rows.filter { $0.last! == 1 }.count,
+                                perQueryExpectedPrecision: perQuery ? rows.map { $0[4 * first + 3] } : nil)
     }
 
     /// The classes of each item as a bit set of `words` words (empty for unlabelled items).

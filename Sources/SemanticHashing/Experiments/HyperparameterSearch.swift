@@ -49,6 +49,8 @@ public struct HyperparameterSearch: Sendable {
         public var metrics: [String: Double]
         public var seconds: Double
         public var failure: String?
+        /// Each validation query's score, for paired comparisons (`BudgetedTuning`); empty otherwise.
+        public var queryScores: [Double] = []
     }
 
     public let dataset: Dataset

@@ -7,7 +7,11 @@ import SemanticHashing
 /// ```
 /// GFLOP/s = 2·m·n·k / median seconds per product           (dense)
 /// speedup = median dense time / median sparse time           (same product, S densified)
+/// GB/s    = 12·n / median seconds of a[i] = b[i] + s·c[i]   (STREAM triad, 3 × 64 MB, 1 and all threads)
 /// ```
+///
+/// The triad is the memory bandwidth the optimiser's pass over the first layer runs against
+/// (design.md, Speed): it reads and writes every touched weight and both moments.
 ///
 /// ```
 /// semhash bench kernels --repeat 15
@@ -21,7 +25,8 @@ extension Command {
             summary: "Measure GEMM (BLAS vs portable Swift) and sparse-kernel throughput.",
             discussion: """
             Dense shapes are the SSB-VAE layer products for batch 100, hidden 500, vocabulary 10 000 and 32 bits; \
-            the sparse case is a 100×10 000 bag-of-words batch with 40 non-zeros per row at uniformly random columns. \
+            the sparse case is a 100×10 000 bag-of-words batch with 40 non-zeros per row at uniformly random columns; \
+            the memory case is the STREAM triad a = b + s·c over three 64 MB arrays, on one thread and on all. \
             Each figure is the median of --repeat timed runs after one warm-up run.
             """,
             options: [
@@ -63,6 +68,8 @@ struct KernelBenchmark {
         var backends: [ComputeBackend]
         var dense: [DenseResult]
         var sparse: [SparseResult]
+        /// Triad GB/s by thread count.
+        var bandwidth: [(threads: Int, gigabytesPerSecond: Double)]
         var repeats: Int
     }
 
@@ -116,7 +123,30 @@ struct KernelBenchmark {
             sparseSeconds: medianSeconds { _ = LinearAlgebra.sparseTransposeTimesDense(s, g) },
             denseSeconds: medianSeconds { best.gemm(sDense, transposeA: true, g, into: &gradient) },
             denseBackend: best.name)
-        return Report(backends: backends, dense: dense, sparse: [forward, backward], repeats: repeats)
+        return Report(backends: backends, dense: dense, sparse: [forward, backward], bandwidth: triadBandwidth(), repeats: repeats)
+    }
+
+    /// STREAM triad GB/s (12 bytes an element: two reads and a write; the write-allocate read is not
+    /// counted, as STREAM does not) on one thread and on every thread of the pool.
+    private func triadBandwidth() -> [(threads: Int, gigabytesPerSecond: Double)] {
+        let n = 16 << 20
+        var a = [Float](repeating: 0, count: n), b = [Float](repeating: 1, count: n), c = [Float](repeating: 2, count: n)
+        let threadCounts = ParallelExecution.threadCount > 1 ? [1, ParallelExecution.threadCount] : [1]
+        return threadCounts.map { threads in
+            let seconds = a.withUnsafeMutableBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeBufferPointer { c in
+                        medianSeconds {
+                            parallelFor(threads, serial: threads == 1) { part in
+                                let range = ParallelExecution.chunk(part, of: threads, total: n)
+                                for i in range { a[i] = b[i] + 3 * c[i] }
+                            }
+                        }
+                    }
+                }
+            }
+            return (threads, 12 * Double(n) / seconds / 1e9)
+        }
     }
 
     private func randomMatrix(_ rows: Int, _ columns: Int, _ rng: inout RandomSource) -> Matrix {
@@ -175,6 +205,10 @@ extension KernelBenchmark.Report {
             lines.append(pad(result.label, 44) + pad(number(result.sparseSeconds * 1e3, 3), 11)
                          + pad(number(result.denseSeconds * 1e3, 3), 11) + number(result.speedup, 1) + "×")
         }
+        lines += ["", "Memory bandwidth, STREAM triad a = b + s·c over 3 × 64 MB"]
+        for (threads, rate) in bandwidth {
+            lines.append("  \(threads) thread\(threads == 1 ? " " : "s"): \(number(rate)) GB/s")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -199,7 +233,8 @@ extension KernelBenchmark.Report {
         }
         let root: [String: Any] = ["repeats": repeats, "threads": ParallelExecution.threadCount,
                                    "backends": backends.map(\.name), "current": ComputeBackend.current.name,
-                                   "dense": denseObjects, "sparse": sparseObjects]
+                                   "dense": denseObjects, "sparse": sparseObjects,
+                                   "triadGBps": Dictionary(uniqueKeysWithValues: bandwidth.map { (String($0.threads), $0.gigabytesPerSecond) })]
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

@@ -16,7 +16,8 @@ let trainCommand = Command(
     --tune auto searches the weights the command line does not fix within --budget: it holds out
     a fifth of the labelled training items as queries, trains candidates (the defaults first, then
     draws within ×100 of α and γ and ×10 of β) on the rest, keeps the one whose codes retrieve
-    the queries' classes best, and trains the final model with it on every item. Only labels that
+    the queries' classes best if it is ahead of the starting weights by three standard errors of
+    the per-query difference, and trains the final model with it on every item. Only labels that
     training may use are read; the test split is never touched.
     Example:
       semhash train --data snippets:DATA/snippets --model ssb-vae --bits 16 --supervision 0.1 --out m.semhash
@@ -91,11 +92,11 @@ struct TrainingSettings {
         try config.validate()
         var tuningJSON: [[String: Any]]?
         if tune {
-            let ranked = try tuneWeights(config, on: masked.split, options: options, quiet: quiet)
-            weights = ranked[0].weights
+            let outcome = try tuneWeights(config, on: masked.split, options: options, quiet: quiet)
+            weights = outcome.chosen.weights
             config.weights = weights
-            tuningJSON = ranked.map { c in
-                ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma,
+            tuningJSON = outcome.ranked.map { c in
+                ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma, "chosen": c.weights == weights,
                  "score": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
             }
         }
@@ -127,9 +128,9 @@ struct TrainingSettings {
         return Result(file: file, trainSeconds: seconds, summaryJSON: json)
     }
 
-    /// `--tune auto`: the candidates, best first (the first is the one to train with).
+    /// `--tune auto`: the weights to train with, and every candidate's score.
     private func tuneWeights(_ config: ModelConfiguration, on split: DataSplit, options: TrainingOptions,
-                             quiet: Bool) throws -> [BudgetedTuning.Candidate] {
+                             quiet: Bool) throws -> BudgetedTuning.Outcome {
         let fixed = Set(["alpha", "beta", "gamma"].filter { args.isGiven("--\($0)") })
         let tuning = try BudgetedTuning(configuration: config, training: split, options: options, fixed: fixed)
         func log(_ line: String) { if !quiet { printError(line) } }
@@ -138,17 +139,25 @@ struct TrainingSettings {
                 + "\(tuning.database.count) training items, \(tuning.queries.count) held-out labelled queries against "
                 + "\(tuning.database.labels.labelledItems.count) labelled items")
         func number(_ v: Double) -> String { String(format: "%.3g", v) }
-        let ranked = tuning.run(budget: budget, maxCandidates: searched.isEmpty ? 1 : 50) { i, c in
-            log("  [\(i + 1)] α=\(number(c.weights.alpha)) β=\(number(c.weights.beta)) γ=\(number(c.weights.gamma))  "
-                    + (c.score.map { String(format: "tie-aware p@100 %.4f", $0) } ?? "diverged") + String(format: "  (%.1f s)", c.seconds))
+        func describe(_ c: BudgetedTuning.Candidate) -> String {
+            "α=\(number(c.weights.alpha)) β=\(number(c.weights.beta)) γ=\(number(c.weights.gamma))"
         }
-        guard let best = ranked.first, let score = best.score else {
-            throw SemanticHashingError.trainingDiverged(reason: "every --tune candidate diverged (\(ranked.first?.failure ?? "no candidate ran")); try a lower --learning-rate")
+        let outcome = tuning.run(budget: budget, maxCandidates: searched.isEmpty ? 1 : 50) { i, c in
+            log("  [\(i + 1)] \(describe(c))  " + (c.score.map { String(format: "held-out p@100 %.4f", $0) } ?? "diverged")
+                + String(format: "  (%.1f s)", c.seconds))
         }
-        let defaults = ranked.first { $0.weights == config.weights }?.score
-        log("tuned: α=\(number(best.weights.alpha)) β=\(number(best.weights.beta)) γ=\(number(best.weights.gamma)), held-out "
-                + String(format: "%.4f", score) + (defaults.map { String(format: " (the defaults: %.4f)", $0) } ?? "")
-                + " after \(ranked.count) candidate\(ranked.count == 1 ? "" : "s")")
-        return ranked
+        guard let score = outcome.chosen.score else {
+            throw SemanticHashingError.trainingDiverged(reason: "every --tune candidate diverged (\(outcome.current.failure ?? "no candidate ran")); try a lower --learning-rate")
+        }
+        let tried = "\(outcome.ranked.count) candidate\(outcome.ranked.count == 1 ? "" : "s")"
+        if outcome.chosen.weights == outcome.current.weights {
+            let best = outcome.ranked[0]
+            log("kept the starting weights (held-out \(String(format: "%.4f", score))) after \(tried): "
+                + (best.weights == outcome.current.weights ? "none scored higher"
+                   : "the best, \(describe(best)) at \(String(format: "%.4f", best.score ?? 0)), is not ahead by \(Int(BudgetedTuning.requiredStandardErrors)) standard errors of the per-query difference"))
+        } else {
+            log("tuned after \(tried): \(describe(outcome.chosen)), held-out \(String(format: "%.4f", score)) against \(String(format: "%.4f", outcome.current.score ?? 0)) with the starting weights")
+        }
+        return outcome
     }
 }

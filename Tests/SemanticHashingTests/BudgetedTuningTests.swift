@@ -14,30 +14,39 @@ final class BudgetedTuningTests: XCTestCase {
                            reconstruction: .gaussian, weights: weights, variant: .principled)
     }
 
-    func testQueriesAreHeldOutLabelledItemsOnly() throws {
+    func testHiddenItemsAreLabelledItemsThatTrainWithoutTheirLabels() throws {
         let split = partlyLabelled()
         let tuning = try BudgetedTuning(configuration: configuration(.ssbVAE), training: split, options: TrainingOptions(seed: 20))
         let queries = tuning.queries.features.denseRows.map { Int($0[0]) }
-        let database = tuning.database.features.denseRows.map { Int($0[0]) }
-        XCTAssertEqual(queries.count, 5)   // max(5, ⌊0.2 · 20⌋ = 4)
-        XCTAssertEqual(database.count, 35)
-        XCTAssertTrue(queries.allSatisfy { $0 % 2 == 0 }, "only labelled items are queries: \(queries)")
-        XCTAssertEqual(Set(queries + database), Set(0..<40))
-        // The database keeps the masked labels: the odd items stay unlabelled.
-        XCTAssertEqual(tuning.database.labels.labelledItems.count, 15)
-        // Candidates train with the whole training set's share (20 of 40), not the database's.
+        let references = tuning.references.features.denseRows.map { Int($0[0]) }
+        XCTAssertEqual(queries.count, 5)      // max(10, ⌊0.3 · 20⌋ = 6) = 10 hidden, in halves
+        XCTAssertEqual(references.count, 5)
+        XCTAssertTrue((queries + references).allSatisfy { $0 % 2 == 0 }, "only labelled items are hidden")
+        XCTAssertTrue(Set(queries).isDisjoint(with: references))
+        // Their labels are the true ones (class = index mod 4) ...
+        XCTAssertEqual((0..<5).map { Int(tuning.queries.labels.classesOf($0).first!) }, queries.map { $0 % 4 })
+        // ... and every item trains, the hidden ones unlabelled: 20 − 10 labels remain.
+        XCTAssertEqual(tuning.training.count, 40)
+        XCTAssertEqual(tuning.training.labels.labelledItems.count, 10)
+        XCTAssertTrue((queries + references).allSatisfy { !tuning.training.labels.isLabelled($0) })
+        // K is the share of the references that 100 is of the training set (5 of 40 → 12.5), at least 5.
+        XCTAssertEqual(tuning.cutoff, 13)
+        // Candidates train with the share of labels the final model has (20 of 40), not 10 of 40.
         XCTAssertEqual(tuning.configuration.labelledShare, 0.5)
         let again = try BudgetedTuning(configuration: configuration(.ssbVAE), training: split, options: TrainingOptions(seed: 20))
         XCTAssertEqual(again.queries.features.denseRows, tuning.queries.features.denseRows)
+        XCTAssertEqual(again.references.features.denseRows, tuning.references.features.denseRows)
     }
 
     func testTooFewLabelsAndClosedFormModelsAreRefused() throws {
         let few = partlyLabelled()
         var sparse = few
-        sparse.labels = few.labels.keepingOnly([0, 2, 4, 6, 8, 10, 12, 14, 16])  // 9 labelled: 5 queries leave 4
+        sparse.labels = few.labels.keepingOnly(Set(stride(from: 0, to: 28, by: 2)))  // 14 labelled: 10 hidden leave 4
         XCTAssertThrowsError(try BudgetedTuning(configuration: configuration(.bvae), training: sparse, options: TrainingOptions())) { error in
-            XCTAssertEqual("\(error)", "--tune: validation needs at least 10 labelled training items, and 9 keep their labels; give more labels or leave --tune off")
+            XCTAssertEqual("\(error)", "--tune: validation needs at least 15 labelled training items, and 14 keep their labels; give more labels or leave --tune off")
         }
+        sparse.labels = few.labels.keepingOnly(Set(stride(from: 0, to: 30, by: 2)))
+        XCTAssertNoThrow(try BudgetedTuning(configuration: configuration(.bvae), training: sparse, options: TrainingOptions()))
         XCTAssertThrowsError(try BudgetedTuning(configuration: configuration(.itq), training: few, options: TrainingOptions()))
     }
 

@@ -13,11 +13,12 @@ let trainCommand = Command(
       vdsh-s:           REC + β·KL + α·POINT
       phs-gs, ssb-vae:  REC + β·KL + α·(γ·POINT + PAIR)
     docs/design.md explains the models and their losses.
-    --tune auto searches the weights the command line does not fix within --budget: it holds out
-    a fifth of the labelled training items as queries, trains candidates (the defaults first, then
-    draws within ×100 of α and γ and ×10 of β) on the rest, keeps the one whose codes retrieve
-    the queries' classes best if it is ahead of the starting weights by three standard errors of
-    the per-query difference, and trains the final model with it on every item. Only labels that
+    --tune auto searches the weights the command line does not fix within --budget: it hides the
+    labels of 30 % of the labelled training items, trains candidates (the defaults first, then
+    draws within ×100 of α and γ and ×10 of β), and scores how well the hidden items' codes
+    retrieve each other's classes. The best candidate replaces the starting weights if it is ahead
+    by three standard errors of the per-query difference; the final model trains with the winner
+    and every label. Only labels that
     training may use are read; the test split is never touched.
     Example:
       semhash train --data snippets:DATA/snippets --model ssb-vae --bits 16 --supervision 0.1 --out m.semhash
@@ -136,14 +137,14 @@ struct TrainingSettings {
         func log(_ line: String) { if !quiet { printError(line) } }
         let searched = BudgetedTuning.tunableWeights(of: preset).filter(tuning.searched.contains)
         log("tuning \(searched.isEmpty ? "nothing (every weight is fixed)" : searched.joined(separator: ", ")) within \(ProgressReporter.format(budget)): "
-                + "\(tuning.database.count) training items, \(tuning.queries.count) held-out labelled queries against "
-                + "\(tuning.database.labels.labelledItems.count) labelled items")
+                + "\(tuning.queries.count + tuning.references.count) labelled items train without their labels, and the codes of "
+                + "\(tuning.queries.count) of them retrieve among the other \(tuning.references.count) (held-out p@\(tuning.cutoff))")
         func number(_ v: Double) -> String { String(format: "%.3g", v) }
         func describe(_ c: BudgetedTuning.Candidate) -> String {
             "α=\(number(c.weights.alpha)) β=\(number(c.weights.beta)) γ=\(number(c.weights.gamma))"
         }
         let outcome = tuning.run(budget: budget, maxCandidates: searched.isEmpty ? 1 : 50) { i, c in
-            log("  [\(i + 1)] \(describe(c))  " + (c.score.map { String(format: "held-out p@100 %.4f", $0) } ?? "diverged")
+            log("  [\(i + 1)] \(describe(c))  " + (c.score.map { String(format: "held-out p@\(tuning.cutoff) %.4f", $0) } ?? "diverged")
                 + String(format: "  (%.1f s)", c.seconds))
         }
         guard let score = outcome.chosen.score else {

@@ -21,6 +21,7 @@ final class CommandLineOptionTests: XCTestCase {
         (["train", "--bits", "8"], "missing required option --data"),
         (["train", "--data", "synthetic", "--tune", "auto", "--model", "itq"], "--tune auto: itq is fitted in closed form and has no loss weights to tune"),
         (["train", "--data", "synthetic", "--budget", "5m"], "--budget applies to --tune auto"),
+        (["train", "--data", "synthetic", "--tune", "auto", "--supervision", "0"], "--tune auto scores candidates on labelled items, and --supervision 0 leaves none"),
         (["train", "--data", "synthetic", "--tune", "auto", "--budget", "0s"], "--budget: must be a duration above 0 such as 90s, 5m or 1h, got '0s'"),
         (["train", "--data", "synthetic", "--tune", "auto", "--budget", "5 min"], "--budget: must be a duration above 0 such as 90s, 5m or 1h, got '5 min'"),
         (["train", "--data", "synthetic", "--tune", "yes"], "--tune: must be one of off, auto, got 'yes'"),

@@ -67,6 +67,9 @@ struct TrainingSettings {
         if tune && preset.family != .vae {
             throw UsageError(description: "--tune auto: \(preset.rawValue) is fitted in closed form and has no loss weights to tune")
         }
+        if tune && !args.isGiven("--labeled-rows"), try args.double("--supervision") == 0 {
+            throw UsageError(description: "--tune auto scores candidates on labelled items, and --supervision 0 leaves none")
+        }
         if args.isGiven("--budget") && !tune {
             throw UsageError(description: "--budget applies to --tune auto")
         }

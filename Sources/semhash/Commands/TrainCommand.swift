@@ -146,10 +146,14 @@ struct TrainingSettings {
         func describe(_ c: BudgetedTuning.Candidate) -> String {
             "α=\(number(c.weights.alpha)) β=\(number(c.weights.beta)) γ=\(number(c.weights.gamma))"
         }
+        // The bar counts seconds of the budget, so its ETA is the time the budget leaves.
+        let bar = ProgressReporter(label: "tune", total: Int(budget.rounded(.up)), quiet: quiet)
         let outcome = tuning.run(budget: budget, maxCandidates: searched.isEmpty ? 1 : 50) { i, c in
-            log("  [\(i + 1)] \(describe(c))  " + (c.score.map { String(format: "held-out p@\(tuning.cutoff) %.4f", $0) } ?? "diverged")
-                + String(format: "  (%.1f s)", c.seconds))
+            bar.log("  [\(i + 1)] \(describe(c))  " + (c.score.map { String(format: "held-out p@\(tuning.cutoff) %.4f", $0) } ?? "diverged")
+                    + String(format: "  (%.1f s)", c.seconds))
+            bar.advance(by: Int(c.seconds.rounded()), detail: "candidate \(i + 1)")
         }
+        bar.finish()
         guard let score = outcome.chosen.score else {
             throw SemanticHashingError.trainingDiverged(reason: "every --tune candidate diverged (\(outcome.current.failure ?? "no candidate ran")); try a lower --learning-rate")
         }

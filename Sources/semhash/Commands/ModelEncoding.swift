@@ -132,9 +132,14 @@ extension CodeUsage {
     }
 }
 
-/// `train` reports how the new model's codes use the code space on the training items.
+/// `train` reports how the new model's codes use the code space on the training items, and where
+/// one code holds too many of a VAE's items, the option that spreads them.
 func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool) {
-    reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
+    let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
+    let config = file.model.configuration
+    if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= 20 && usage.largestShare > CodeUsage.largestShareWarning {
+        printError("note: --bit-balance 10 spreads the items over more codes, at some cost in precision by class (docs/design.md, section 9)")
+    }
 }
 
 /// Standard output or a file written atomically at `finish` (temporary file, then rename):

@@ -75,11 +75,8 @@ public struct BudgetedTuning: Sendable {
         masked.labels = training.labels.keepingOnly(Set(labelled).subtracting(hidden))
         self.training = masked
         cutoff = max(Self.minimumHidden / 2, Int((100 * Double(references.count) / Double(training.count)).rounded()))
-        var configuration = configuration
-        if configuration.preset.usesLabels && configuration.labelledShare == nil {
-            configuration.labelledShare = Double(labelled.count) / Double(training.count)
-        }
-        self.configuration = configuration
+        // The share of the training set as given, not of the masked one: the final model's.
+        self.configuration = ModelTraining.recordingLabelledShare(configuration, of: training)
         self.options = options
         searched = Set(Self.tunableWeights(of: configuration.preset)).subtracting(fixed)
     }

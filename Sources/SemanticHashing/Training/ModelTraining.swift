@@ -18,6 +18,15 @@ public enum ModelTraining {
         }
     }
 
+    /// `configuration` with the share of `data`'s items that carry labels recorded, for a supervised
+    /// model whose share is not set yet (the pairwise weight grows with it, design.md §9).
+    public static func recordingLabelledShare(_ configuration: ModelConfiguration, of data: DataSplit) -> ModelConfiguration {
+        guard configuration.preset.usesLabels && configuration.labelledShare == nil && data.count > 0 else { return configuration }
+        var configuration = configuration
+        configuration.labelledShare = Double(data.labels.labelledItems.count) / Double(data.count)
+        return configuration
+    }
+
     /// Trains or fits a model on `data` (training + validation items, labels as the supervision
     /// leaves them); a supervised VAE's configuration records the share of labelled items. The
     /// epoch history is empty for the classical models.
@@ -27,11 +36,7 @@ public enum ModelTraining {
         try configuration.validate()
         switch configuration.preset.family {
         case .vae:
-            var configuration = configuration
-            if configuration.preset.usesLabels && configuration.labelledShare == nil && data.count > 0 {
-                configuration.labelledShare = Double(data.labels.labelledItems.count) / Double(data.count)
-            }
-            let model = HashingVAE(configuration: configuration, seed: options.seed)
+            let model = HashingVAE(configuration: recordingLabelledShare(configuration, of: data), seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
             return (model, history)
         case .classical:

@@ -138,7 +138,7 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
     let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
     let config = file.model.configuration
     if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= 20 && usage.largestShare > CodeUsage.largestShareWarning {
-        printError("note: --bit-balance 10 spreads the items over more codes, at some cost in precision by class (docs/design.md, section 9)")
+        printError("note: --bit-balance 10 spreads the items over more codes, at some cost in precision by class (docs/design.md, section 4)")
     }
 }
 

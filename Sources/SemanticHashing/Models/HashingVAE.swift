@@ -21,6 +21,9 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
     let latent: any LatentLayer
     let head: (any SupervisionHead)?
     let decoder: FeatureDecoder
+    /// How codes are read after training (`ModelConfiguration.readsClassesIntoCodes`); nil: the
+    /// latent's logits alone, as during training.
+    public internal(set) var readout: ClassAlignedReadout?
 
     /// Builds the model with freshly initialised weights. The layers draw from one generator in a
     /// fixed order (trunk, latent, head, decoder), so a seed fixes every initial weight.
@@ -76,22 +79,31 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
             out.append(("\(norm.name).moving_mean", norm.movingMean))
             out.append(("\(norm.name).moving_variance", norm.movingVariance))
         }
+        if let readout {
+            out.append((ClassAlignedReadout.meanName, readout.mean))
+            out.append((ClassAlignedReadout.projectionName, readout.projection))
+        }
         return out
     }
 
     public func load(state tensors: [String: Matrix]) throws {
         try checkShapes(of: tensors)
+        // Files written before the readout existed, or by the reference variant, have none.
+        let readout = tensors[ClassAlignedReadout.projectionName] == nil ? nil
+            : try ClassAlignedReadout(state: tensors, classCount: configuration.classCount, bits: configuration.bits)
         for p in parameters { p.value = tensors[p.name]! }
         for norm in trunk.norms {
             norm.movingMean = tensors["\(norm.name).moving_mean"]!
             norm.movingVariance = tensors["\(norm.name).moving_variance"]!
         }
+        self.readout = readout
     }
 
     // MARK: Inference
 
     public func batchCodeValues(_ x: FeatureMatrix) -> Matrix {
-        latent.codeValues(trunk(x, training: false))
+        if let readout { return readout.codeValues(self, x) }
+        return latent.codeValues(trunk(x, training: false))
     }
 
     public func labelProbabilities(_ x: FeatureMatrix) -> Matrix? {

@@ -38,6 +38,9 @@ public enum ModelTraining {
         case .vae:
             let model = HashingVAE(configuration: recordingLabelledShare(configuration, of: data), seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
+            if model.configuration.readsClassesIntoCodes {
+                model.readout = ClassAlignedReadout.fit(model, on: data.features, seed: options.seed)
+            }
             return (model, history)
         case .classical:
             return (try ClassicalModel.fit(configuration: configuration, on: data, seed: options.seed), [])

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Fitting a `ClassAlignedReadout` borrows label-ITQ's pieces (the mean and covariance, the rule for
+/// how many class directions, the ITQ rotation), so it lives above the baselines, with training.
+extension ClassAlignedReadout {
+    /// Fits μ and P on `features` (the training items) of a trained `model` with a supervision head.
+    public static func fit(_ model: HashingVAE, on features: FeatureMatrix, seed: UInt64, itqIterations: Int = 50) -> ClassAlignedReadout {
+        let c = model.configuration.classCount, bits = model.configuration.bits
+        let (predictions, logits) = inputs(model, features)
+        let (predictionMean, predictionCovariance) = LabelITQBaseline.meanAndCovariance(predictions)
+        let (logitMean, logitCovariance) = LabelITQBaseline.meanAndCovariance(logits)
+        let classEigen = SymmetricEigendecomposition(symmetric: predictionCovariance, size: c)
+        let logitEigen = SymmetricEigendecomposition(symmetric: logitCovariance, size: bits)
+        let r = LabelITQBaseline.probabilityDirections(classCount: c, multiLabel: model.configuration.multiLabel, bits: bits)
+        let e = classEigen.leadingVectors(r)
+        var g = logitEigen.leadingVectors(bits - r)
+        if r > 0 && r < bits {
+            let classVariance = classEigen.values.prefix(r).reduce(0, +) / Double(r)
+            let logitVariance = logitEigen.values.prefix(bits - r).reduce(0, +) / Double(bits - r)
+            if logitVariance > 0 {
+                let scale = Float((classVariance / logitVariance).squareRoot())
+                for k in g.storage.indices { g.storage[k] *= scale }
+            }
+        }
+        var blocks = Matrix(rows: c + bits, columns: bits)
+        for i in 0..<c { for j in 0..<r { blocks[i, j] = e[i, j] } }
+        for i in 0..<bits { for j in 0..<(bits - r) { blocks[c + i, r + j] = g[i, j] } }
+        let mean = Matrix.hstack([predictionMean, logitMean])
+        let v = CenteredFeatures(.dense(Matrix.hstack([predictions, logits])), mean: mean).times(blocks)
+        let rotation = IterativeQuantization.rotation(for: v, iterations: itqIterations, seed: seed).rotation
+        return ClassAlignedReadout(mean: mean, projection: LinearAlgebra.product(blocks, rotation))
+    }
+}

@@ -1,0 +1,95 @@
+import XCTest
+@testable import SemanticHashing
+
+final class ClassAlignedReadoutTests: XCTestCase {
+    func testSofteningMatchesHandComputedValues() {
+        // softmax(log p / 10): 0.9^0.1 = 0.989519, 0.1^0.1 = 0.794328 → 0.554713, 0.445287.
+        var single = Matrix(rows: 1, columns: 2, storage: [0.9, 0.1])
+        ClassAlignedReadout.soften(&single, multiLabel: false, temperature: 10)
+        XCTAssertEqual(single[0, 0], 0.554713, accuracy: 1e-5)
+        XCTAssertEqual(single[0, 1], 0.445287, accuracy: 1e-5)
+        // σ(logit(p) / 10): 1 / (1 + (1/9)^0.1) = 0.554713 for 0.9, and ½ stays ½.
+        var multi = Matrix(rows: 1, columns: 2, storage: [0.9, 0.5])
+        ClassAlignedReadout.soften(&multi, multiLabel: true, temperature: 10)
+        XCTAssertEqual(multi[0, 0], 0.554713, accuracy: 1e-5)
+        XCTAssertEqual(multi[0, 1], 0.5, accuracy: 1e-6)
+        // Exact zeros and ones stay finite.
+        var edge = Matrix(rows: 1, columns: 2, storage: [1, 0])
+        ClassAlignedReadout.soften(&edge, multiLabel: false, temperature: 10)
+        XCTAssertTrue(edge.storage.allSatisfy(\.isFinite))
+        XCTAssertGreaterThan(edge[0, 0], edge[0, 1])
+    }
+
+    private func trained(_ preset: ModelPreset, variant: ModelVariant) throws -> (model: HashingVAE, data: Dataset) {
+        let data = try SyntheticCorpus.load(argument: "docs=240,val=24,test=40,vocab=200,classes=4,length=30,seed=5", options: [:])
+        let config = ModelConfiguration(preset: preset, bits: 8, inputDimensions: data.featureCount, classCount: data.classCount,
+                                        multiLabel: false, variant: variant, hiddenDimensions: 24)
+        let masked = SupervisionMask.apply(to: data, level: 0.5, seed: 3)
+        let (model, _) = try ModelTraining.fit(config, on: masked.train, options: TrainingOptions(epochs: 3, batchSize: 40, seed: 11))
+        return (model as! HashingVAE, data)
+    }
+
+    func testPrincipledSSBVAEReadsThroughTheReadoutOthersDoNot() throws {
+        XCTAssertNotNil(try trained(.ssbVAE, variant: .principled).model.readout)
+        XCTAssertNil(try trained(.vdshS, variant: .principled).model.readout, "not yet measured for the other supervised models")
+        XCTAssertNil(try trained(.ssbVAE, variant: .reference).model.readout, "the paper's tables read the logits alone")
+        XCTAssertNil(try trained(.bvae, variant: .principled).model.readout, "no classifier to read")
+    }
+
+    func testCodesAreTheThresholdedProjectionOfSoftenedPredictionsAndLogits() throws {
+        let (model, data) = try trained(.ssbVAE, variant: .principled)
+        let readout = try XCTUnwrap(model.readout)
+        let c = data.classCount, bits = 8
+        XCTAssertEqual(readout.mean.columns, c + bits)
+        XCTAssertEqual(readout.projection.rows, c + bits)
+        XCTAssertEqual(readout.projection.columns, bits)
+        // Recompute every value by hand from the model's parts.
+        let x = data.test.features
+        let h = model.trunk(x, training: false)
+        let logits = model.latent.codeValues(h)
+        var p = try XCTUnwrap(model.labelProbabilities(x))
+        ClassAlignedReadout.soften(&p, multiLabel: false, temperature: ClassAlignedReadout.temperature)
+        let values = model.codeValues(x)
+        for i in 0..<x.rows {
+            for j in 0..<bits {
+                var v: Float = 0
+                for k in 0..<c { v += (p[i, k] - readout.mean[0, k]) * readout.projection[k, j] }
+                for k in 0..<bits { v += (logits[i, k] - readout.mean[0, c + k]) * readout.projection[c + k, j] }
+                XCTAssertEqual(values[i, j], v, accuracy: 1e-4 * max(1, abs(v)))
+            }
+        }
+        // The first r = C − 1 directions come from the predictions: the rotation mixes them with the
+        // logits' directions, so every bit reads both; and ITQ on centred data keeps every bit in use.
+        let train = BinaryCodes(thresholding: model.codeValues(data.train.features))
+        for j in 0..<bits {
+            let ones = (0..<train.count).filter { train.bit($0, j) }.count
+            XCTAssertTrue((train.count / 10...train.count * 9 / 10).contains(ones), "bit \(j) is set on \(ones) of \(train.count) items")
+        }
+    }
+
+    func testModelFileKeepsTheReadoutAndRejectsAMisshapedOne() throws {
+        let (model, _) = try trained(.ssbVAE, variant: .principled)
+        let metadata = ModelMetadata(dataset: "synthetic", datasetName: "synthetic", classNames: ["a", "b", "c", "d"], supervision: 0.5,
+                                     labelledItems: 120, training: TrainingOptions(), trainSeconds: 1, finalLosses: [:],
+                                     created: "2026-12-05T00:00:00Z", backend: "test", version: "0")
+        let file = ModelFile(model: model, preprocessing: .none, metadata: metadata)
+        let bytes = try file.encoded()
+        let loaded = try ModelFile.decode(bytes, path: "m.semhash")
+        let x = FeatureMatrix.dense(Matrix(rows: 2, columns: model.configuration.inputDimensions, storage:
+            (0..<(2 * model.configuration.inputDimensions)).map { Float($0 % 7) / 7 }))
+        XCTAssertEqual(loaded.model.codeValues(x), model.codeValues(x))
+        XCTAssertEqual(try loaded.encoded(), bytes, "byte-for-byte round trip")
+
+        var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
+        tensors["readout.projection"] = Matrix(rows: 3, columns: 3)
+        let fresh = HashingVAE(configuration: model.configuration, seed: 1)
+        XCTAssertThrowsError(try fresh.load(state: tensors)) { error in
+            XCTAssertEqual("\(error)".contains("tensor 'readout.projection' is 3×3, expected 12×8"), true, "\(error)")
+        }
+        XCTAssertNil(fresh.readout, "a failed load changes nothing")
+        tensors["readout.projection"] = nil
+        tensors["readout.mean"] = nil
+        try fresh.load(state: tensors)
+        XCTAssertNil(fresh.readout, "files without a readout read the logits alone, as they did")
+    }
+}

@@ -29,9 +29,10 @@ final class ClassAlignedReadoutTests: XCTestCase {
         return (model as! HashingVAE, data)
     }
 
-    func testPrincipledSSBVAEReadsThroughTheReadoutOthersDoNot() throws {
-        XCTAssertNotNil(try trained(.ssbVAE, variant: .principled).model.readout)
-        XCTAssertNil(try trained(.vdshS, variant: .principled).model.readout, "not yet measured for the other supervised models")
+    func testPrincipledSupervisedModelsReadThroughTheReadoutOthersDoNot() throws {
+        for preset in [ModelPreset.vdshS, .phsGS, .ssbVAE] {
+            XCTAssertNotNil(try trained(preset, variant: .principled).model.readout, preset.rawValue)
+        }
         XCTAssertNil(try trained(.ssbVAE, variant: .reference).model.readout, "the paper's tables read the logits alone")
         XCTAssertNil(try trained(.bvae, variant: .principled).model.readout, "no classifier to read")
     }

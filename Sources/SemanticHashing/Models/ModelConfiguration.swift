@@ -216,12 +216,12 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         return weights.alpha * (multiLabel ? growth.squareRoot() : growth)
     }
 
-    /// Whether codes are read through a `ClassAlignedReadout` after training: SSB-VAE in the
-    /// principled variant. (Validation P@100, 16 bits, 10 % labels, logits alone → readout:
-    /// 20 Newsgroups 0.569 → 0.632, Snippets 0.818 → 0.842, Ohsumed 0.269 → 0.293, TREC 0.529 →
-    /// 0.552.) PHS-GS and VDSH-S have classifiers too; they keep reading the logits until the
-    /// readout has been measured for them.
-    public var readsClassesIntoCodes: Bool { variant == .principled && supervision == .pairwisePredicted }
+    /// Whether codes are read through a `ClassAlignedReadout` after training: every model with a
+    /// classifier (VDSH-S, PHS-GS, SSB-VAE) in the principled variant. Validation P@100, 16 bits,
+    /// 10 % labels, logits alone → readout: SSB-VAE 20 Newsgroups 0.569 → 0.632, Ohsumed 0.269 →
+    /// 0.293; PHS-GS TREC 0.383 → 0.482, Snippets 0.691 → 0.798; VDSH-S TREC 0.484 → 0.557
+    /// (docs/results/defaults.md, section 6).
+    public var readsClassesIntoCodes: Bool { variant == .principled && supervision != .none }
 
     /// Checks values that come from users (flags, files).
     public func validate() throws {

@@ -36,13 +36,16 @@ public enum PivotTableFormat: String, CaseIterable, Sendable {
     private func cell(_ pivot: ResultsPivot, _ key: ResultsPivot.RowKey, _ level: Double, digits: Int, plus: String,
                       best: (String) -> String) -> String {
         guard let s = pivot.summary(key, level: level) else { return "" }
-        var text = String(format: "%.\(digits)f", s.mean) + plus + String(format: "%.\(digits)f", s.standardDeviation)
+        // One run has no spread to show: the mean alone, not "± 0".
+        var text = String(format: "%.\(digits)f", s.mean)
+            + (s.count > 1 ? plus + String(format: "%.\(digits)f", s.standardDeviation) : "")
         if s.count < pivot.maximumRuns { text += " (n=\(s.count))" }
         return pivot.isBest(key, level: level) ? best(text) : text
     }
 
     private func title(_ pivot: ResultsPivot, bits: Int) -> String {
-        "\(pivot.metric), \(bits) bits: mean ± std over \(pivot.maximumRuns) run\(pivot.maximumRuns == 1 ? "" : "s") per cell"
+        pivot.maximumRuns == 1 ? "\(pivot.metric), \(bits) bits: one run per cell"
+            : "\(pivot.metric), \(bits) bits: mean ± std over \(pivot.maximumRuns) runs per cell"
     }
 
     private func markdown(_ pivot: ResultsPivot, bits: Int, digits: Int) -> String {

@@ -93,4 +93,22 @@ final class ClassAlignedReadoutTests: XCTestCase {
         try fresh.load(state: tensors)
         XCTAssertNil(fresh.readout, "files without a readout read the logits alone, as they did")
     }
+
+    func testChunkedInputsMatchOneBatch() throws {
+        let (model, data) = try trained(.phsGS, variant: .principled)
+        let x = data.train.features
+        let whole = ClassAlignedReadout.inputs(model, x), chunked = ClassAlignedReadout.inputsInChunks(model, x, chunkSize: 7)
+        XCTAssertEqual(chunked.predictions.rows, x.rows)
+        for (a, b) in zip(whole.predictions.storage, chunked.predictions.storage) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        for (a, b) in zip(whole.logits.storage, chunked.logits.storage) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+    }
+
+    func testAReadoutHalfMissingIsADamagedFile() throws {
+        let (model, _) = try trained(.ssbVAE, variant: .principled)
+        var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
+        tensors["readout.projection"] = nil
+        XCTAssertThrowsError(try HashingVAE(configuration: model.configuration, seed: 1).load(state: tensors)) { error in
+            XCTAssertTrue("\(error)".contains("missing tensor 'readout.projection'"), "\(error)")
+        }
+    }
 }

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// ```
 /// f(x) = [ ŷ_T(x) | ℓ(x) ]        ŷ_T: the head's label distribution softened by T (softmax(log ŷ / T);
-///                                     σ(logit(ŷ) / T) for multi-label data), ℓ: the latent's logits
+///                                     σ(logit(ŷ) / T) for multi-label data), ℓ: the latent's code
+///                                     values (logits; μ for VDSH-S)
 /// E = the r leading principal directions of ŷ_T,  r = min(B, C − 1)  (C for multi-label data)
 /// G = the B − r leading principal directions of ℓ, scaled by s = √(mean variance along E / along G)
 /// V = (f − μ)·diag(E, G)              (n × B, on the training items)
@@ -80,20 +81,8 @@ public struct ClassAlignedReadout: Sendable {
 
     /// Checks a readout read from a model file against the model's shapes.
     init(state tensors: [String: Matrix], classCount: Int, bits: Int) throws {
-        func tensor(_ name: String, rows: Int, columns: Int) throws -> Matrix {
-            guard let t = tensors[name] else {
-                throw SemanticHashingError.malformedInput(location: "model", reason: "missing tensor '\(name)'")
-            }
-            guard t.rows == rows && t.columns == columns else {
-                throw SemanticHashingError.malformedInput(location: "model", reason: "tensor '\(name)' is \(t.rows)×\(t.columns), expected \(rows)×\(columns)")
-            }
-            guard t.storage.allSatisfy(\.isFinite) else {
-                throw SemanticHashingError.malformedInput(location: "model", reason: "tensor '\(name)' holds a value that is not finite")
-            }
-            return t
-        }
-        self.init(mean: try tensor(Self.meanName, rows: 1, columns: classCount + bits),
-                  projection: try tensor(Self.projectionName, rows: classCount + bits, columns: bits))
+        self.init(mean: try checkedTensor(tensors, Self.meanName, rows: 1, columns: classCount + bits),
+                  projection: try checkedTensor(tensors, Self.projectionName, rows: classCount + bits, columns: bits))
     }
 }
 

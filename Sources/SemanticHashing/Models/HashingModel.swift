@@ -42,12 +42,16 @@ extension HashingModel {
 
     /// Checks `tensors` against `state` (same names, same shapes) before anything is replaced.
     public func checkShapes(of tensors: [String: Matrix]) throws {
-        for (name, current) in state {
-            guard let t = tensors[name] else { throw SemanticHashingError.malformedInput(location: "model", reason: "missing tensor '\(name)'") }
-            guard t.rows == current.rows && t.columns == current.columns else {
-                throw SemanticHashingError.malformedInput(
-                    location: "model", reason: "tensor '\(name)' is \(t.rows)×\(t.columns), expected \(current.rows)×\(current.columns)")
-            }
-        }
+        for (name, current) in state { _ = try checkedTensor(tensors, name, rows: current.rows, columns: current.columns) }
     }
+}
+
+/// `tensors[name]`, checked to be present and rows × columns (the file reader has already
+/// rejected values that are not finite).
+func checkedTensor(_ tensors: [String: Matrix], _ name: String, rows: Int, columns: Int) throws -> Matrix {
+    guard let t = tensors[name] else { throw SemanticHashingError.malformedInput(location: "model", reason: "missing tensor '\(name)'") }
+    guard t.rows == rows && t.columns == columns else {
+        throw SemanticHashingError.malformedInput(location: "model", reason: "tensor '\(name)' is \(t.rows)×\(t.columns), expected \(rows)×\(columns)")
+    }
+    return t
 }

@@ -88,8 +88,10 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
 
     public func load(state tensors: [String: Matrix]) throws {
         try checkShapes(of: tensors)
-        // Files written before the readout existed, or by the reference variant, have none.
-        let readout = tensors[ClassAlignedReadout.projectionName] == nil ? nil
+        // Files written before the readout existed, or by the reference variant, have neither of
+        // its tensors; one without the other is a damaged file.
+        let hasReadout = tensors[ClassAlignedReadout.meanName] != nil || tensors[ClassAlignedReadout.projectionName] != nil
+        let readout = !hasReadout ? nil
             : try ClassAlignedReadout(state: tensors, classCount: configuration.classCount, bits: configuration.bits)
         for p in parameters { p.value = tensors[p.name]! }
         for norm in trunk.norms {

@@ -6,7 +6,7 @@ extension ClassAlignedReadout {
     /// Fits μ and P on `features` (the training items) of a trained `model` with a supervision head.
     public static func fit(_ model: HashingVAE, on features: FeatureMatrix, seed: UInt64, itqIterations: Int = 50) -> ClassAlignedReadout {
         let c = model.configuration.classCount, bits = model.configuration.bits
-        let (predictions, logits) = inputs(model, features)
+        let (predictions, logits) = inputsInChunks(model, features)
         let (predictionMean, predictionCovariance) = LabelITQBaseline.meanAndCovariance(predictions)
         let (logitMean, logitCovariance) = LabelITQBaseline.meanAndCovariance(logits)
         let classEigen = SymmetricEigendecomposition(symmetric: predictionCovariance, size: c)
@@ -29,5 +29,19 @@ extension ClassAlignedReadout {
         let v = CenteredFeatures(.dense(Matrix.hstack([predictions, logits])), mean: mean).times(blocks)
         let rotation = IterativeQuantization.rotation(for: v, iterations: itqIterations, seed: seed).rotation
         return ClassAlignedReadout(mean: mean, projection: LinearAlgebra.product(blocks, rotation))
+    }
+
+    /// `inputs` of every row, 2 048 rows at a time, so the trunk's activations never span a whole
+    /// collection (only ŷ_T and ℓ do: C + B values a row).
+    static func inputsInChunks(_ model: HashingVAE, _ x: FeatureMatrix, chunkSize: Int = 2048) -> (predictions: Matrix, logits: Matrix) {
+        var predictions = Matrix(rows: x.rows, columns: model.configuration.classCount)
+        var logits = Matrix(rows: x.rows, columns: model.configuration.bits)
+        for start in stride(from: 0, to: x.rows, by: chunkSize) {
+            let end = min(start + chunkSize, x.rows)
+            let part = inputs(model, x.gatherRows(start..<end))
+            predictions.storage.replaceSubrange(start * predictions.columns..<end * predictions.columns, with: part.predictions.storage)
+            logits.storage.replaceSubrange(start * logits.columns..<end * logits.columns, with: part.logits.storage)
+        }
+        return (predictions, logits)
     }
 }

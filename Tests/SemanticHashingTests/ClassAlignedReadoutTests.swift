@@ -37,15 +37,26 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertNil(try trained(.bvae, variant: .principled).model.readout, "no classifier to read")
     }
 
-    func testCodesAreTheThresholdedProjectionOfSoftenedPredictionsAndLogits() throws {
-        let (model, data) = try trained(.ssbVAE, variant: .principled)
+    func testCodesAreTheThresholdedProjectionOfBothClassifiersAndLogits() throws {
+        let data = try SyntheticCorpus.load(argument: "docs=240,val=24,test=40,vocab=200,classes=4,length=30,seed=5", options: [:])
+        let (model, _) = try trained(.ssbVAE, variant: .principled)
         let readout = try XCTUnwrap(model.readout)
         let c = data.classCount, bits = 8
-        XCTAssertEqual(readout.mean.columns, c + bits)
-        XCTAssertEqual(readout.projection.rows, c + bits)
+        XCTAssertEqual(readout.mean.columns, 2 * c + bits)
+        XCTAssertEqual(readout.projection.rows, 2 * c + bits)
         XCTAssertEqual(readout.projection.columns, bits)
-        // Recompute every value by hand from the model's parts.
+        // q is label-ITQ's logistic regression on the labelled training items.
+        let masked = SupervisionMask.apply(to: data, level: 0.5, seed: 3).train
+        let labelled = BaselineSupport.labelledRows(masked.labels)
+        XCTAssertEqual(labelled.count, masked.count / 2, accuracy: masked.count / 10)
+        let settings = BaselineSettings()
+        let regression = LogisticRegression.fit(features: masked.features.gatherRows(labelled), labels: masked.labels.gatherRows(labelled),
+                                                l2: settings.classifierL2, maximumIterations: settings.classifierIterations,
+                                                tolerance: settings.classifierTolerance).model
         let x = data.test.features
+        let q = try XCTUnwrap(readout.inputClassifier).probabilities(x), expectedQ = regression.probabilities(x)
+        for (a, b) in zip(q.storage, expectedQ.storage) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        // Recompute every value by hand from the model's parts.
         let h = model.trunk(x, training: false)
         let logits = model.latent.codeValues(h)
         var p = try XCTUnwrap(model.labelProbabilities(x))
@@ -55,7 +66,8 @@ final class ClassAlignedReadoutTests: XCTestCase {
             for j in 0..<bits {
                 var v: Float = 0
                 for k in 0..<c { v += (p[i, k] - readout.mean[0, k]) * readout.projection[k, j] }
-                for k in 0..<bits { v += (logits[i, k] - readout.mean[0, c + k]) * readout.projection[c + k, j] }
+                for k in 0..<c { v += (q[i, k] - readout.mean[0, c + k]) * readout.projection[c + k, j] }
+                for k in 0..<bits { v += (logits[i, k] - readout.mean[0, 2 * c + k]) * readout.projection[2 * c + k, j] }
                 XCTAssertEqual(values[i, j], v, accuracy: 1e-4 * max(1, abs(v)))
             }
         }
@@ -85,11 +97,10 @@ final class ClassAlignedReadoutTests: XCTestCase {
         tensors["readout.projection"] = Matrix(rows: 3, columns: 3)
         let fresh = HashingVAE(configuration: model.configuration, seed: 1)
         XCTAssertThrowsError(try fresh.load(state: tensors)) { error in
-            XCTAssertEqual("\(error)".contains("tensor 'readout.projection' is 3×3, expected 12×8"), true, "\(error)")
+            XCTAssertEqual("\(error)".contains("tensor 'readout.projection' is 3×3, expected 16×8"), true, "\(error)")
         }
         XCTAssertNil(fresh.readout, "a failed load changes nothing")
-        tensors["readout.projection"] = nil
-        tensors["readout.mean"] = nil
+        ClassAlignedReadout.tensorNames.forEach { tensors[$0] = nil }
         try fresh.load(state: tensors)
         XCTAssertNil(fresh.readout, "files without a readout read the logits alone, as they did")
     }
@@ -97,7 +108,11 @@ final class ClassAlignedReadoutTests: XCTestCase {
     func testChunkedInputsMatchOneBatch() throws {
         let (model, data) = try trained(.phsGS, variant: .principled)
         let x = data.train.features
-        let whole = ClassAlignedReadout.inputs(model, x), chunked = ClassAlignedReadout.inputsInChunks(model, x, chunkSize: 7)
+        let classifier = model.readout?.inputClassifier
+        XCTAssertNotNil(classifier)
+        let whole = ClassAlignedReadout.inputs(model, x, inputClassifier: classifier)
+        let chunked = ClassAlignedReadout.inputsInChunks(model, x, inputClassifier: classifier, chunkSize: 7)
+        XCTAssertEqual(whole.predictions.columns, 2 * model.configuration.classCount)
         XCTAssertEqual(chunked.predictions.rows, x.rows)
         for (a, b) in zip(whole.predictions.storage, chunked.predictions.storage) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         for (a, b) in zip(whole.logits.storage, chunked.logits.storage) { XCTAssertEqual(a, b, accuracy: 1e-4) }
@@ -105,10 +120,52 @@ final class ClassAlignedReadoutTests: XCTestCase {
 
     func testAReadoutHalfMissingIsADamagedFile() throws {
         let (model, _) = try trained(.ssbVAE, variant: .principled)
-        var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
-        tensors["readout.projection"] = nil
-        XCTAssertThrowsError(try HashingVAE(configuration: model.configuration, seed: 1).load(state: tensors)) { error in
-            XCTAssertTrue("\(error)".contains("missing tensor 'readout.projection'"), "\(error)")
+        let whole = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
+        for name in ClassAlignedReadout.tensorNames {
+            var tensors = whole
+            tensors[name] = nil
+            XCTAssertThrowsError(try HashingVAE(configuration: model.configuration, seed: 1).load(state: tensors), name) { error in
+                XCTAssertTrue("\(error)".contains("missing tensor '\(name)'"), "\(error)")
+            }
         }
+        var bare = whole
+        ClassAlignedReadout.tensorNames.forEach { bare[$0] = nil }
+        bare["readout.classifier.bias"] = whole["readout.classifier.bias"]
+        XCTAssertThrowsError(try HashingVAE(configuration: model.configuration, seed: 1).load(state: bare)) { error in
+            XCTAssertTrue("\(error)".contains("missing tensor 'readout.classifier.weights'"), "\(error)")
+        }
+    }
+
+    func testAReadoutWithoutInputClassifierReadsHeadAndLogits() throws {
+        // Readouts written before q existed: μ is 1 × (C + B), P (C + B) × B, f = [ŷ_T | ℓ].
+        let (model, data) = try trained(.ssbVAE, variant: .principled)
+        let c = data.classCount, bits = 8
+        var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
+        tensors["readout.classifier.weights"] = nil
+        tensors["readout.classifier.bias"] = nil
+        tensors["readout.mean"] = Matrix(rows: 1, columns: c + bits, storage: (0..<(c + bits)).map { Float($0) / 10 })
+        tensors["readout.projection"] = Matrix(rows: c + bits, columns: bits, storage: (0..<((c + bits) * bits)).map { Float(($0 * 7) % 11) - 5 })
+        let old = HashingVAE(configuration: model.configuration, seed: 1)
+        try old.load(state: tensors)
+        XCTAssertNil(old.readout?.inputClassifier)
+        let x = data.test.features
+        let inputs = ClassAlignedReadout.inputs(old, x, inputClassifier: nil)
+        let expected = CenteredFeatures(.dense(Matrix.hstack([inputs.predictions, inputs.logits])), mean: tensors["readout.mean"]!)
+            .times(tensors["readout.projection"]!)
+        XCTAssertEqual(old.codeValues(x), expected)
+        XCTAssertEqual(old.state.map(\.name), model.state.map(\.name).filter { !$0.hasPrefix("readout.classifier") },
+                       "it is written back as it was read")
+    }
+
+    func testBalancingScaleEqualsTheTwoBlocksTotalVariance() {
+        // [ŷ_T | q] with C = 2: variances 0.04, 0.02 and 0.5, 0.04 → s = √(0.06 / 0.54) = 1/3.
+        let covariance: [Double] = [0.04, 0, 0.01, 0,
+                                    0, 0.02, 0, 0,
+                                    0.01, 0, 0.5, 0.1,
+                                    0, 0, 0.1, 0.04]
+        XCTAssertEqual(ClassAlignedReadout.balancingScale(covariance, columns: 4, classCount: 2), 1.0 / 3, accuracy: 1e-6)
+        var constant = covariance
+        for j in 2..<4 { for k in 0..<4 { constant[j * 4 + k] = 0; constant[k * 4 + j] = 0 } }
+        XCTAssertEqual(ClassAlignedReadout.balancingScale(constant, columns: 4, classCount: 2), 1, "a constant q leaves ŷ_T as it is")
     }
 }

@@ -79,20 +79,16 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
             out.append(("\(norm.name).moving_mean", norm.movingMean))
             out.append(("\(norm.name).moving_variance", norm.movingVariance))
         }
-        if let readout {
-            out.append((ClassAlignedReadout.meanName, readout.mean))
-            out.append((ClassAlignedReadout.projectionName, readout.projection))
-        }
+        if let readout { out += readout.state }
         return out
     }
 
     public func load(state tensors: [String: Matrix]) throws {
         try checkShapes(of: tensors)
-        // Files written before the readout existed, or by the reference variant, have neither of
-        // its tensors; one without the other is a damaged file.
-        let hasReadout = tensors[ClassAlignedReadout.meanName] != nil || tensors[ClassAlignedReadout.projectionName] != nil
-        let readout = !hasReadout ? nil
-            : try ClassAlignedReadout(state: tensors, classCount: configuration.classCount, bits: configuration.bits)
+        // Files written before the readout existed, or by the reference variant, have none of its
+        // tensors; some without the others is a damaged file.
+        let hasReadout = ClassAlignedReadout.tensorNames.contains { tensors[$0] != nil }
+        let readout = !hasReadout ? nil : try ClassAlignedReadout(state: tensors, configuration: configuration)
         for p in parameters { p.value = tensors[p.name]! }
         for norm in trunk.norms {
             norm.movingMean = tensors["\(norm.name).moving_mean"]!

@@ -218,9 +218,9 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
 
     /// Whether codes are read through a `ClassAlignedReadout` after training: every model with a
     /// classifier (VDSH-S, PHS-GS, SSB-VAE) in the principled variant. Validation P@100, 16 bits,
-    /// 10 % labels, logits alone → readout: SSB-VAE 20 Newsgroups 0.569 → 0.632, Ohsumed 0.269 →
-    /// 0.293; PHS-GS TREC 0.383 → 0.482, Snippets 0.691 → 0.798; VDSH-S TREC 0.484 → 0.557
-    /// (docs/results/defaults.md, section 6).
+    /// 10 % labels, logits alone → readout of the head → with the input classifier too: SSB-VAE
+    /// TREC 0.529 → 0.552 → 0.622, 20 Newsgroups 0.569 → 0.632 → 0.663; PHS-GS TREC 0.383 → 0.482
+    /// → 0.554; VDSH-S TREC 0.484 → 0.557 → 0.604 (docs/results/defaults.md, sections 6 and 7).
     public var readsClassesIntoCodes: Bool { variant == .principled && supervision != .none }
 
     /// Checks values that come from users (flags, files).

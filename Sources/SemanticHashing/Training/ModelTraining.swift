@@ -39,7 +39,7 @@ public enum ModelTraining {
             let model = HashingVAE(configuration: recordingLabelledShare(configuration, of: data), seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
             if model.configuration.readsClassesIntoCodes {
-                model.readout = ClassAlignedReadout.fit(model, on: data.features, seed: options.seed)
+                model.readout = ClassAlignedReadout.fit(model, on: data, seed: options.seed)
             }
             return (model, history)
         case .classical:

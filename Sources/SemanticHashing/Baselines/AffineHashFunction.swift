@@ -40,12 +40,7 @@ public struct AffineHashFunction: Sendable, Equatable {
     /// x·W + b (n × B).
     public func values(_ x: FeatureMatrix) -> Matrix {
         precondition(x.columns == weights.rows, "AffineHashFunction: input has \(x.columns) features, the model \(weights.rows)")
-        var out = Matrix(rows: x.rows, columns: bits, storage: Array(repeatedRows: bias.storage, count: x.rows))
-        switch x {
-        case .sparse(let s): LinearAlgebra.sparseTimesDense(s, weights, accumulate: true, into: &out)
-        case .dense(let d): LinearAlgebra.gemm(d, weights, beta: 1, into: &out)
-        }
-        return out
+        return x.times(weights, plus: bias)
     }
 
     /// The two tensors, named "projection.weight" and "projection.bias".

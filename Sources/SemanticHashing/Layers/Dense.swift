@@ -37,13 +37,7 @@ public final class Dense: @unchecked Sendable {
     /// y = x·W + b without remembering x (inference).
     public func apply(_ x: FeatureMatrix) -> Matrix {
         precondition(x.columns == inputDimensions, "Dense: input has \(x.columns) columns, layer expects \(inputDimensions)")
-        // Start from the broadcast bias and accumulate the product onto it: one pass fewer.
-        var y = Matrix(rows: x.rows, columns: outputDimensions, storage: Array(repeatedRows: bias.value.storage, count: x.rows))
-        switch x {
-        case .dense(let d): LinearAlgebra.gemm(d, weight.value, beta: 1, into: &y)
-        case .sparse(let s): LinearAlgebra.sparseTimesDense(s, weight.value, accumulate: true, into: &y)
-        }
-        return y
+        return x.times(weight.value, plus: bias.value)
     }
 
     /// y ← x·W without the bias (a caller that adds it in a later pass of its own); remembers x

@@ -3,6 +3,7 @@
 ///
 /// ```
 /// times(W)          = X·W        (n × k)      sparse: one sparse × dense product
+/// times(W, plus: b)  = X·W + 1·b  (n × k)      the product accumulated onto the broadcast row b
 /// transposeTimes(G) = Xᵀ·G       (D × k)      sparse: Xᵀ·G on the used columns, zero elsewhere
 /// columnMeans()     = μ = (1/n)·1ᵀX  (1 × D)  summed in Double
 /// rowBlock(r)       = the rows in the range r, same kind
@@ -20,6 +21,19 @@ extension FeatureMatrix {
         switch self {
         case .sparse(let s): LinearAlgebra.sparseTimesDense(s, w, into: &out)
         case .dense(let d): LinearAlgebra.gemm(d, w, into: &out)
+        }
+        return out
+    }
+
+    /// X·W + b for a row b (1 × k): starts from b broadcast to every row and accumulates the
+    /// product onto it, one pass fewer than adding b afterwards (dense layers, affine hash functions).
+    public func times(_ w: Matrix, plus bias: Matrix) -> Matrix {
+        precondition(columns == w.rows && bias.rows == 1 && bias.columns == w.columns,
+                     "FeatureMatrix.times(_:plus:): X has \(columns) columns, W is \(w.rows)×\(w.columns), b \(bias.rows)×\(bias.columns)")
+        var out = Matrix(rows: rows, columns: w.columns, storage: Array(repeatedRows: bias.storage, count: rows))
+        switch self {
+        case .sparse(let s): LinearAlgebra.sparseTimesDense(s, w, accumulate: true, into: &out)
+        case .dense(let d): LinearAlgebra.gemm(d, w, beta: 1, into: &out)
         }
         return out
     }

@@ -168,4 +168,64 @@ final class ClassAlignedReadoutTests: XCTestCase {
         for j in 2..<4 { for k in 0..<4 { constant[j * 4 + k] = 0; constant[k * 4 + j] = 0 } }
         XCTAssertEqual(ClassAlignedReadout.balancingScale(constant, columns: 4, classCount: 2), 1, "a constant q leaves ŷ_T as it is")
     }
+
+    func testSplitAttemptsReserveMoreLatentBitsOnlyWhereThatChangesTheFit() {
+        func shape(_ r: Int, _ bits: Int) -> [String] {
+            ReadoutDirections.attempts(classDirections: r, bits: bits).map { "\($0.classDirections)\($0.split ? "s" : "")" }
+        }
+        // Ohsumed at 16 bits (22 class directions, capped at r = 16): reserve 2, 4, 8 latent bits.
+        XCTAssertEqual(shape(16, 16), ["16", "14s", "12s", "8s"])
+        // Snippets (r = 7): reserving never lowers r, so the split is tried once.
+        XCTAssertEqual(shape(7, 16), ["7", "7s"])
+        XCTAssertEqual(shape(13, 16), ["13", "13s", "12s", "8s"])
+        XCTAssertEqual(shape(22, 32), ["22", "22s", "16s"])
+        XCTAssertEqual(shape(0, 16), ["0"], "no class direction, nothing to split")
+    }
+
+    /// [u | ℓ] for n items of 3 classes (half of them class 0): u = two one-hot-like blocks
+    /// (head and input classifier) plus noise; ℓ = a class embedding (weight `classInLatent`)
+    /// plus independent noise.
+    private func readoutInputs(classInLatent: Float, n: Int = 900, bits: Int = 8) -> ReadoutDirections {
+        var rng = RandomSource(seed: 7)
+        var predictions = Matrix(rows: n, columns: 6), logits = Matrix(rows: n, columns: bits)
+        let embedding: [[Float]] = (0..<3).map { _ in (0..<bits).map { _ in rng.normal() } }
+        for i in 0..<n {
+            let y = i % 2 == 0 ? 0 : 1 + i % 3 % 2
+            for j in 0..<6 { predictions[i, j] = (j % 3 == y ? 0.8 : 0.1) + 0.02 * rng.normal() }
+            for k in 0..<bits { logits[i, k] = classInLatent * embedding[y][k] + rng.normal() }
+        }
+        return ReadoutDirections(predictions: predictions, logits: logits, classCount: 3)
+    }
+
+    func testACrowdedReadoutIsRefittedWithLatentBitsThatVaryWithinAClass() {
+        // ℓ is mostly class: the kept readout gives each class one code (class 0: half the items).
+        let directions = readoutInputs(classInLatent: 20)
+        let (projection, tried) = directions.leastCrowdedProjection(classDirections: 2, seed: 3, itqIterations: 30)
+        XCTAssertEqual(tried.map(\.split), [false, true])
+        XCTAssertGreaterThan(tried[0].largestShare, 0.3)
+        XCTAssertLessThanOrEqual(tried[1].largestShare, 0.05)
+        XCTAssertEqual(projection, directions.projection(classDirections: 2, split: true, seed: 3, itqIterations: 30).projection)
+        // The split's latent bits are uncorrelated with its class bits on the fitted items, and
+        // each class spreads over many codes.
+        let v = CenteredFeatures(.dense(directions.features), mean: directions.mean).times(projection)
+        let n = Double(v.rows)
+        func covariance(_ a: Int, _ b: Int) -> Double { (0..<v.rows).reduce(0.0) { $0 + Double(v[$1, a]) * Double(v[$1, b]) } / n }
+        for a in 0..<2 {
+            for b in 2..<8 {
+                let correlation = covariance(a, b) / (covariance(a, a) * covariance(b, b)).squareRoot()
+                XCTAssertEqual(correlation, 0, accuracy: 1e-3, "class bit \(a), latent bit \(b)")
+            }
+        }
+        let codes = BinaryCodes(thresholding: v)
+        let classZero = Set((0..<codes.count).filter { $0 % 2 == 0 }.map { i in (0..<8).map { codes.bit(i, $0) } })
+        XCTAssertGreaterThan(classZero.count, 20)
+    }
+
+    func testABalancedReadoutKeepsTheFirstFit() {
+        let directions = readoutInputs(classInLatent: 0.5)
+        let (projection, tried) = directions.leastCrowdedProjection(classDirections: 2, seed: 3, itqIterations: 30)
+        XCTAssertEqual(tried.count, 1)
+        XCTAssertLessThanOrEqual(tried[0].largestShare, 0.05)
+        XCTAssertEqual(projection, directions.projection(classDirections: 2, split: false, seed: 3, itqIterations: 30).projection)
+    }
 }

@@ -92,6 +92,8 @@ final class ClassAlignedReadoutTests: XCTestCase {
             (0..<(2 * model.configuration.inputDimensions)).map { Float($0 % 7) / 7 }))
         XCTAssertEqual(loaded.model.codeValues(x), model.codeValues(x))
         XCTAssertEqual(try loaded.encoded(), bytes, "byte-for-byte round trip")
+        XCTAssertEqual(model.readout?.fitAttempts.first?.split, false, "the kept fit is tried first")
+        XCTAssertEqual((loaded.model as? HashingVAE)?.readout?.fitAttempts, [], "how it was fitted is not stored")
 
         var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
         tensors["readout.projection"] = Matrix(rows: 3, columns: 3)

@@ -46,6 +46,17 @@ public struct ClassAlignedReadout: Sendable {
     public var projection: Matrix
     /// q; nil in readouts written before it existed.
     public var inputClassifier: InputClassifier?
+    /// The fits tried, in order, then the kept one again if it was not the last (empty for a readout
+    /// read from a file).
+    public internal(set) var fitAttempts: [FitAttempt] = []
+
+    /// One fit of P: r class directions, split or not, and the share of the fitted items on its
+    /// most common code.
+    public struct FitAttempt: Sendable, Equatable {
+        public var classDirections: Int
+        public var split: Bool
+        public var largestShare: Double
+    }
 
     public init(mean: Matrix, projection: Matrix, inputClassifier: InputClassifier?) {
         self.mean = mean

@@ -19,8 +19,10 @@ extension ClassAlignedReadout {
         let (predictions, logits) = inputsInChunks(model, data.features, inputClassifier: inputClassifier)
         let directions = ReadoutDirections(predictions: predictions, logits: logits, classCount: classCount)
         let classDirections = LabelITQBaseline.probabilityDirections(classCount: classCount, multiLabel: model.configuration.multiLabel, bits: bits)
-        let projection = directions.leastCrowdedProjection(classDirections: classDirections, seed: seed, itqIterations: itqIterations).projection
-        return ClassAlignedReadout(mean: directions.mean, projection: projection, inputClassifier: inputClassifier)
+        let (projection, attempts) = directions.leastCrowdedProjection(classDirections: classDirections, seed: seed, itqIterations: itqIterations)
+        var readout = ClassAlignedReadout(mean: directions.mean, projection: projection, inputClassifier: inputClassifier)
+        readout.fitAttempts = attempts
+        return readout
     }
 
     /// s = √(trace cov ŷ_T / trace cov q) from the covariance of [ŷ_T | q] (columns × columns); 1
@@ -106,18 +108,20 @@ struct ReadoutDirections {
 
     /// The kept P, or, while one code holds more than `CodeUsage.largestShareWarning` of the fitted
     /// items, the next of `attempts`; the first within the limit, else the least crowded. `tried`:
-    /// each attempt made and its largest code's share.
+    /// the attempts made, the kept one last.
     func leastCrowdedProjection(classDirections: Int, seed: UInt64, itqIterations: Int)
-        -> (projection: Matrix, tried: [(classDirections: Int, split: Bool, largestShare: Double)]) {
-        var best: (projection: Matrix, share: Double)?
-        var tried: [(classDirections: Int, split: Bool, largestShare: Double)] = []
+        -> (projection: Matrix, tried: [ClassAlignedReadout.FitAttempt]) {
+        var best: (projection: Matrix, attempt: ClassAlignedReadout.FitAttempt)?
+        var tried: [ClassAlignedReadout.FitAttempt] = []
         for attempt in Self.attempts(classDirections: classDirections, bits: bits) {
             let fitted = projection(classDirections: attempt.classDirections, split: attempt.split, seed: seed, itqIterations: itqIterations)
-            let share = CodeUsage(BinaryCodes(thresholding: fitted.codeValues)).largestShare
-            tried.append((attempt.classDirections, attempt.split, share))
-            if best.map({ share < $0.share }) ?? true { best = (fitted.projection, share) }
-            if share <= CodeUsage.largestShareWarning { break }
+            let made = ClassAlignedReadout.FitAttempt(classDirections: attempt.classDirections, split: attempt.split,
+                                                      largestShare: CodeUsage(BinaryCodes(thresholding: fitted.codeValues)).largestShare)
+            tried.append(made)
+            if best.map({ made.largestShare < $0.attempt.largestShare }) ?? true { best = (fitted.projection, made) }
+            if made.largestShare <= CodeUsage.largestShareWarning { break }
         }
+        if let kept = best?.attempt, kept != tried.last { tried.append(kept) }
         return (best!.projection, tried)
     }
 

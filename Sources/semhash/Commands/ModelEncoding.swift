@@ -135,8 +135,13 @@ extension CodeUsage {
 /// `train` reports how the new model's codes use the code space on the training items, and where
 /// one code holds too many of a VAE's items, the option that spreads them.
 func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool) {
-    let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
     let config = file.model.configuration
+    if !quiet, let readout = (file.model as? HashingVAE)?.readout, let first = readout.fitAttempts.first,
+       let kept = readout.fitAttempts.last, kept.split {
+        printError("readout: one code held \(String(format: "%.1f %%", 100 * first.largestShare)) of the training items; refitted split, " +
+                   "\(kept.classDirections) class bits and \(config.bits - kept.classDirections) latent bits (docs/design.md, section 5)")
+    }
+    let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
     if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= 20 && usage.largestShare > CodeUsage.largestShareWarning {
         printError("note: --bit-balance 10 spreads the items over more codes, at some cost in precision by class (docs/design.md, section 4)")
     }

@@ -92,7 +92,7 @@ final class ClassAlignedReadoutTests: XCTestCase {
             (0..<(2 * model.configuration.inputDimensions)).map { Float($0 % 7) / 7 }))
         XCTAssertEqual(loaded.model.codeValues(x), model.codeValues(x))
         XCTAssertEqual(try loaded.encoded(), bytes, "byte-for-byte round trip")
-        XCTAssertEqual(model.readout?.fitAttempts.first?.split, false, "the kept fit is tried first")
+        XCTAssertEqual(model.readout?.fitAttempts.first?.splitBits, 0, "the kept fit is tried first")
         XCTAssertEqual((loaded.model as? HashingVAE)?.readout?.fitAttempts, [], "how it was fitted is not stored")
 
         var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
@@ -171,17 +171,11 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertEqual(ClassAlignedReadout.balancingScale(constant, columns: 4, classCount: 2), 1, "a constant q leaves ŷ_T as it is")
     }
 
-    func testSplitAttemptsReserveMoreLatentBitsOnlyWhereThatChangesTheFit() {
-        func shape(_ r: Int, _ bits: Int) -> [String] {
-            ReadoutDirections.attempts(classDirections: r, bits: bits).map { "\($0.classDirections)\($0.split ? "s" : "")" }
-        }
-        // Ohsumed at 16 bits (22 class directions, capped at r = 16): reserve 2, 4, 8 latent bits.
-        XCTAssertEqual(shape(16, 16), ["16", "14s", "12s", "8s"])
-        // Snippets (r = 7): reserving never lowers r, so the split is tried once.
-        XCTAssertEqual(shape(7, 16), ["7", "7s"])
-        XCTAssertEqual(shape(13, 16), ["13", "13s", "12s", "8s"])
-        XCTAssertEqual(shape(22, 32), ["22", "22s", "16s"])
-        XCTAssertEqual(shape(0, 16), ["0"], "no class direction, nothing to split")
+    func testSplitAttemptsDoubleUpToHalfTheBits() {
+        XCTAssertEqual(ReadoutDirections.attempts(classDirections: 16, bits: 16), [0, 2, 4, 8])
+        XCTAssertEqual(ReadoutDirections.attempts(classDirections: 5, bits: 32), [0, 2, 4, 8, 16])
+        XCTAssertEqual(ReadoutDirections.attempts(classDirections: 1, bits: 3), [0])
+        XCTAssertEqual(ReadoutDirections.attempts(classDirections: 0, bits: 16), [0], "no class direction, nothing crowds by class")
     }
 
     /// [u | ℓ] for n items of 3 classes (half of them class 0): u = two one-hot-like blocks
@@ -203,24 +197,27 @@ final class ClassAlignedReadoutTests: XCTestCase {
         // ℓ is mostly class: the kept readout gives each class one code (class 0: half the items).
         let directions = readoutInputs(classInLatent: 20)
         let (projection, tried) = directions.leastCrowdedProjection(classDirections: 2, seed: 3, itqIterations: 30)
-        XCTAssertEqual(tried.map(\.split), [false, true])
+        XCTAssertEqual(tried.first?.splitBits, 0)
         XCTAssertGreaterThan(tried[0].largestShare, 0.3)
-        XCTAssertLessThanOrEqual(tried[1].largestShare, 0.05)
-        XCTAssertEqual(projection, directions.projection(classDirections: 2, split: true, seed: 3, itqIterations: 30).projection)
-        // The split's latent bits are uncorrelated with its class bits on the fitted items, and
-        // each class spreads over many codes.
+        let kept = try! XCTUnwrap(tried.last)
+        XCTAssertGreaterThan(kept.splitBits, 0)
+        XCTAssertLessThanOrEqual(kept.largestShare, 0.05)
+        XCTAssertEqual(tried.count, [0, 2, 4].firstIndex(of: kept.splitBits)! + 1, "stops at the first fit within the limit")
+        XCTAssertEqual(projection, directions.projection(classDirections: 2, splitBits: kept.splitBits, seed: 3, itqIterations: 30).projection)
+        // The split bits are uncorrelated with the others on the fitted items, and class 0 spreads
+        // over several codes.
         let v = CenteredFeatures(.dense(directions.features), mean: directions.mean).times(projection)
-        let n = Double(v.rows)
+        let n = Double(v.rows), m = 8 - kept.splitBits
         func covariance(_ a: Int, _ b: Int) -> Double { (0..<v.rows).reduce(0.0) { $0 + Double(v[$1, a]) * Double(v[$1, b]) } / n }
-        for a in 0..<2 {
-            for b in 2..<8 {
+        for a in 0..<m {
+            for b in m..<8 {
                 let correlation = covariance(a, b) / (covariance(a, a) * covariance(b, b)).squareRoot()
-                XCTAssertEqual(correlation, 0, accuracy: 1e-3, "class bit \(a), latent bit \(b)")
+                XCTAssertEqual(correlation, 0, accuracy: 1e-3, "bit \(a), split bit \(b)")
             }
         }
         let codes = BinaryCodes(thresholding: v)
         let classZero = Set((0..<codes.count).filter { $0 % 2 == 0 }.map { i in (0..<8).map { codes.bit(i, $0) } })
-        XCTAssertGreaterThan(classZero.count, 20)
+        XCTAssertGreaterThanOrEqual(classZero.count, 1 << kept.splitBits)
     }
 
     func testABalancedReadoutKeepsTheFirstFit() {
@@ -228,6 +225,6 @@ final class ClassAlignedReadoutTests: XCTestCase {
         let (projection, tried) = directions.leastCrowdedProjection(classDirections: 2, seed: 3, itqIterations: 30)
         XCTAssertEqual(tried.count, 1)
         XCTAssertLessThanOrEqual(tried[0].largestShare, 0.05)
-        XCTAssertEqual(projection, directions.projection(classDirections: 2, split: false, seed: 3, itqIterations: 30).projection)
+        XCTAssertEqual(projection, directions.projection(classDirections: 2, splitBits: 0, seed: 3, itqIterations: 30).projection)
     }
 }

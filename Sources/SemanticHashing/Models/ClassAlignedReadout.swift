@@ -16,9 +16,9 @@ import Foundation
 /// V = (f − μ)·diag(D·E, G)            (n × B, on the training items; μ: the mean of f)
 /// R = the ITQ rotation of V;  P = diag(D·E, G)·R;  bit j of x = [((f(x) − μ)·P)_j > 0]
 /// ```
-/// When that puts more than 5 % of the training items on one code, P is fitted split instead:
-/// G from the part of ℓ the class directions do not predict, each block rotated on its own
-/// (`ReadoutDirections`, Training/), so that the latent bits spread a class over many codes.
+/// When that puts more than 5 % of the training items on one code, P is fitted split instead: the
+/// same recipe on B − k bits, and k bits from the part of ℓ those do not predict, rotated on their
+/// own (`ReadoutDirections`, Training/), so that they spread a class over several codes.
 /// Why: the classifier of a VAE trained with 10 % labels is about as accurate as a logistic
 /// regression on the same labels (TREC test accuracy 0.69 against 0.71, Ohsumed 0.41 against
 /// 0.36), yet its codes retrieved worse than label-ITQ's, because the only path from the
@@ -50,11 +50,10 @@ public struct ClassAlignedReadout: Sendable {
     /// read from a file).
     public internal(set) var fitAttempts: [FitAttempt] = []
 
-    /// One fit of P: r class directions, split or not, and the share of the fitted items on its
-    /// most common code.
+    /// One fit of P: how many bits were split off for ℓ's within-class part (0: none), and the
+    /// share of the fitted items on its most common code.
     public struct FitAttempt: Sendable, Equatable {
-        public var classDirections: Int
-        public var split: Bool
+        public var splitBits: Int
         public var largestShare: Double
     }
 

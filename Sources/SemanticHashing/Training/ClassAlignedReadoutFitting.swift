@@ -50,23 +50,25 @@ extension ClassAlignedReadout {
     }
 }
 
-/// The statistics of u = [ŷ_T | q] and ℓ on the fitted items, and the projections built from them.
+/// The statistics of f = [u | ℓ], u = [ŷ_T | q], on the fitted items, and the projections built
+/// from them.
 ///
-/// Kept (the first fit): E, the r leading directions of D·Σ_uu·D; G, the B − r leading directions
-/// of Σ_ℓℓ; one ITQ rotation of both blocks together.
+/// Kept (k = 0): E, the r leading directions of D·Σ_uu·D; G, the B − r leading directions of Σ_ℓℓ;
+/// one ITQ rotation of both blocks together.
 ///
-/// Split (when a code is crowded): z = (u − μ_u)·D·E has covariance Λ = diag(λ₁ … λ_r), and
+/// Split (k > 0 bits, when a code is crowded): the kept recipe on B − k bits, w = (f − μ)·P₁, and
+/// k bits from what w does not predict of ℓ, with their own rotation:
 ///
 /// ```
-/// ℓ_⊥ = (ℓ − μ_ℓ) − z·Λ⁻¹·Σ_zℓ,   Σ_zℓ = Eᵀ·D·Σ_uℓ    (ℓ with the part z predicts removed)
-/// G   = the B − r leading directions of Σ_ℓℓ − Σ_zℓᵀ·Λ⁻¹·Σ_zℓ   (the covariance of ℓ_⊥)
-/// P   = [[D·E, −D·E·Λ⁻¹·Σ_zℓ·G], [0, G]] · diag(R_class, R_latent)
+/// ℓ_⊥ = (ℓ − μ_ℓ) − w·M,   M = Σ_ww⁻¹·Σ_wℓ                 (ℓ with the part w predicts removed)
+/// G_⊥ = the k leading directions of Σ_ℓℓ − Σ_wℓᵀ·M         (the covariance of ℓ_⊥)
+/// P   = [P₁·R₁ | (J_ℓ − P₁·M)·G_⊥·R_⊥]                     (J_ℓ: ℓ's rows of f; R: ITQ of each block)
 /// ```
-/// with r = min(class directions, B − k) for k reserved latent bits and a separate ITQ rotation for
-/// each block. Why: the kept G follows ℓ's largest variance, which is mostly the class again, and
-/// one rotation mixes both blocks, so the items of a confident class agree on every bit (Ohsumed,
-/// 16 bits, 10 % labels: 15.3 % of the items on one code). ℓ_⊥ varies within a class, and rotating
-/// it on its own keeps it there, so those bits spread each class over many codes.
+/// Why: the kept G follows ℓ's largest variance, which after training is mostly the class again,
+/// and the rotation spreads the class over every bit, so the confident items of a large class
+/// agree on all of them (Ohsumed, 16 bits, 10 % labels: 15.3 % of the items on one code). ℓ_⊥ varies
+/// within a class, and rotating it on its own keeps it there: each of the k bits cuts the crowded
+/// codes, while the other B − k bits read as before.
 struct ReadoutDirections {
     let mean: Matrix
     let features: Matrix
@@ -91,32 +93,23 @@ struct ReadoutDirections {
         scales = (0..<c).map { $0 < classCount ? 1 : Double(s) }
     }
 
-    /// The fits to try in order: kept, then split with 2, 4, 8, … latent bits reserved (up to half
-    /// the bits), each only when it changes the number of class directions or the recipe.
-    static func attempts(classDirections: Int, bits: Int) -> [(classDirections: Int, split: Bool)] {
-        var out = [(classDirections: classDirections, split: false)]
-        guard classDirections > 0 else { return out }
-        var reserved = 2
-        while reserved <= bits / 2 {
-            let r = min(classDirections, bits - reserved)
-            let last = out[out.count - 1]
-            if !last.split || r != last.classDirections { out.append((r, true)) }
-            reserved *= 2
-        }
-        return out
+    /// The numbers of split bits to try, in order: 0 (kept), then 2, 4, 8, … up to half the bits;
+    /// only 0 without class directions (then nothing crowds by class).
+    static func attempts(classDirections: Int, bits: Int) -> [Int] {
+        guard classDirections > 0 else { return [0] }
+        return [0] + sequence(first: 2) { $0 * 2 }.prefix { $0 <= bits / 2 }
     }
 
     /// The kept P, or, while one code holds more than `CodeUsage.largestShareWarning` of the fitted
     /// items, the next of `attempts`; the first within the limit, else the least crowded. `tried`:
-    /// the attempts made, the kept one last.
+    /// the attempts made, then the kept one again if it was not the last.
     func leastCrowdedProjection(classDirections: Int, seed: UInt64, itqIterations: Int)
         -> (projection: Matrix, tried: [ClassAlignedReadout.FitAttempt]) {
         var best: (projection: Matrix, attempt: ClassAlignedReadout.FitAttempt)?
         var tried: [ClassAlignedReadout.FitAttempt] = []
-        for attempt in Self.attempts(classDirections: classDirections, bits: bits) {
-            let fitted = projection(classDirections: attempt.classDirections, split: attempt.split, seed: seed, itqIterations: itqIterations)
-            let made = ClassAlignedReadout.FitAttempt(classDirections: attempt.classDirections, split: attempt.split,
-                                                      largestShare: CodeUsage(BinaryCodes(thresholding: fitted.codeValues)).largestShare)
+        for k in Self.attempts(classDirections: classDirections, bits: bits) {
+            let fitted = projection(classDirections: classDirections, splitBits: k, seed: seed, itqIterations: itqIterations)
+            let made = ClassAlignedReadout.FitAttempt(splitBits: k, largestShare: CodeUsage(BinaryCodes(thresholding: fitted.codeValues)).largestShare)
             tried.append(made)
             if best.map({ made.largestShare < $0.attempt.largestShare }) ?? true { best = (fitted.projection, made) }
             if made.largestShare <= CodeUsage.largestShareWarning { break }
@@ -125,72 +118,88 @@ struct ReadoutDirections {
         return (best!.projection, tried)
     }
 
-    /// P and the code values (f − μ)·P of the fitted items, for r class directions.
-    func projection(classDirections r: Int, split: Bool, seed: UInt64, itqIterations: Int) -> (projection: Matrix, codeValues: Matrix) {
-        let c = predictionColumns, w = c + bits
-        func entry(_ j: Int, _ k: Int) -> Double { covariance[j * w + k] }
-        var scaledPredictions = [Double](repeating: 0, count: c * c)
-        for j in 0..<c { for k in 0..<c { scaledPredictions[j * c + k] = entry(j, k) * scales[j] * scales[k] } }
-        let classEigen = SymmetricEigendecomposition(symmetric: scaledPredictions, size: c)
-        let e = classEigen.leadingVectors(r)
-
-        // The latent covariance, minus what the class directions predict when split.
-        var latent = [Double](repeating: 0, count: bits * bits)
-        for j in 0..<bits { for k in 0..<bits { latent[j * bits + k] = entry(c + j, c + k) } }
-        var classToLatent = [Double](repeating: 0, count: r * bits)   // Λ⁻¹·Σ_zℓ
-        if split {
-            for a in 0..<r {
-                let lambda = classEigen.values[a]
-                guard lambda > 1e-12 else { continue }
-                for k in 0..<bits {
-                    var v = 0.0
-                    for j in 0..<c { v += Double(e[j, a]) * scales[j] * entry(j, c + k) }
-                    classToLatent[a * bits + k] = v / lambda
-                }
-            }
-            for a in 0..<r {
-                let lambda = classEigen.values[a]
-                for j in 0..<bits { for k in 0..<bits { latent[j * bits + k] -= lambda * classToLatent[a * bits + j] * classToLatent[a * bits + k] } }
-            }
+    /// P and the code values (f − μ)·P of the fitted items, with k = `splitBits` split bits and at
+    /// most `classDirections` class directions.
+    func projection(classDirections: Int, splitBits k: Int, seed: UInt64, itqIterations: Int) -> (projection: Matrix, codeValues: Matrix) {
+        let m = bits - k
+        let first = keptBlocks(bits: m, classDirections: min(classDirections, m))
+        let centred = CenteredFeatures(.dense(features), mean: mean)
+        guard k > 0 else {
+            let v = centred.times(first)
+            let rotation = IterativeQuantization.rotation(for: v, iterations: itqIterations, seed: seed).rotation
+            return (LinearAlgebra.product(first, rotation), LinearAlgebra.product(v, rotation))
         }
-        let latentEigen = SymmetricEigendecomposition(symmetric: latent, size: bits)
-        var g = latentEigen.leadingVectors(bits - r)
-        if r > 0 && r < bits {
+        let blocks = Matrix.hstack([first, residualBlock(after: first, bits: k)])
+        let v = centred.times(blocks)
+        let splitSeed = BaselineSupport.stageSeeds(seed, count: 1)[0]
+        let rotation = Matrix.blockDiagonal(
+            IterativeQuantization.rotation(for: v.columns(0..<m), iterations: itqIterations, seed: seed).rotation,
+            IterativeQuantization.rotation(for: v.columns(m..<bits), iterations: itqIterations, seed: splitSeed).rotation)
+        return (LinearAlgebra.product(blocks, rotation), LinearAlgebra.product(v, rotation))
+    }
+
+    /// diag(D·E, G) for `m` bits, r = `classDirections` of them class directions ((c + B) × m).
+    func keptBlocks(bits m: Int, classDirections r: Int) -> Matrix {
+        let c = predictionColumns, w = c + bits
+        var scaledPredictions = [Double](repeating: 0, count: c * c)
+        for j in 0..<c { for k in 0..<c { scaledPredictions[j * c + k] = covariance[j * w + k] * scales[j] * scales[k] } }
+        let classEigen = SymmetricEigendecomposition(symmetric: scaledPredictions, size: c)
+        let latentEigen = SymmetricEigendecomposition(symmetric: latentCovariance, size: bits)
+        let e = classEigen.leadingVectors(r)
+        var g = latentEigen.leadingVectors(m - r)
+        if r > 0 && r < m {
             let classVariance = classEigen.values.prefix(r).reduce(0, +) / Double(r)
-            let latentVariance = latentEigen.values.prefix(bits - r).reduce(0, +) / Double(bits - r)
+            let latentVariance = latentEigen.values.prefix(m - r).reduce(0, +) / Double(m - r)
             if latentVariance > 0 {
                 let scale = Float((classVariance / latentVariance).squareRoot())
                 for k in g.storage.indices { g.storage[k] *= scale }
             }
         }
-        var blocks = Matrix(rows: w, columns: bits)
+        var blocks = Matrix(rows: w, columns: m)
         for i in 0..<c { for j in 0..<r { blocks[i, j] = e[i, j] * Float(scales[i]) } }
-        for i in 0..<bits { for j in 0..<(bits - r) { blocks[c + i, r + j] = g[i, j] } }
-        if split {
-            // Rows of u in the latent block: −D·E·Λ⁻¹·Σ_zℓ·G.
-            for i in 0..<c {
-                for j in 0..<(bits - r) {
-                    var v = 0.0
-                    for a in 0..<r {
-                        var t = 0.0
-                        for k in 0..<bits { t += classToLatent[a * bits + k] * Double(g[k, j]) }
-                        v += Double(e[i, a]) * t
-                    }
-                    blocks[i, r + j] = Float(-scales[i] * v)
-                }
+        for i in 0..<bits { for j in 0..<(m - r) { blocks[c + i, r + j] = g[i, j] } }
+        return blocks
+    }
+
+    /// Σ_ℓℓ (B × B).
+    var latentCovariance: [Double] {
+        let c = predictionColumns, w = c + bits
+        return (0..<bits).flatMap { j in (0..<bits).map { k in covariance[(c + j) * w + c + k] } }
+    }
+
+    /// (J_ℓ − P₁·M)·G_⊥ ((c + B) × k): the k leading directions of ℓ's part that w = (f − μ)·P₁
+    /// does not predict, as a map of f. Directions of w with no variance are left out of Σ_ww⁻¹.
+    func residualBlock(after p1: Matrix, bits k: Int) -> Matrix {
+        let c = predictionColumns, w = c + bits, m = p1.columns
+        // Σ_f·P₁ (w × m), then Σ_ww = P₁ᵀ·Σ_f·P₁ and Σ_wℓ = (Σ_f·P₁)ᵀ restricted to ℓ's rows.
+        var sp = [Double](repeating: 0, count: w * m)
+        for i in 0..<w { for j in 0..<m { var t = 0.0; for a in 0..<w { t += covariance[i * w + a] * Double(p1[a, j]) }; sp[i * m + j] = t } }
+        var sww = [Double](repeating: 0, count: m * m)
+        for i in 0..<m { for j in 0..<m { var t = 0.0; for a in 0..<w { t += Double(p1[a, i]) * sp[a * m + j] }; sww[i * m + j] = t } }
+        let eigen = SymmetricEigendecomposition(symmetric: sww, size: m)
+        let floor = (eigen.values.first ?? 0) * 1e-9
+        // M = Σ_ww⁺·Σ_wℓ (m × B), Σ_wℓ[i, l] = sp[(c + l), i].
+        var inverse = [Double](repeating: 0, count: m * m)
+        for (a, lambda) in eigen.values.enumerated() where lambda > floor {
+            for i in 0..<m { for j in 0..<m { inverse[i * m + j] += eigen.vectors[i * m + a] * eigen.vectors[j * m + a] / lambda } }
+        }
+        var mm = [Double](repeating: 0, count: m * bits)
+        for i in 0..<m { for l in 0..<bits { var t = 0.0; for j in 0..<m { t += inverse[i * m + j] * sp[(c + l) * m + j] }; mm[i * bits + l] = t } }
+        var residual = latentCovariance
+        for l in 0..<bits { for q in 0..<bits { var t = 0.0; for i in 0..<m { t += sp[(c + l) * m + i] * mm[i * bits + q] }; residual[l * bits + q] -= t } }
+        let g = SymmetricEigendecomposition(symmetric: residual, size: bits).leadingVectors(k)
+        // (J_ℓ − P₁·M)·G_⊥.
+        var mg = [Double](repeating: 0, count: m * k)
+        for i in 0..<m { for j in 0..<k { var t = 0.0; for l in 0..<bits { t += mm[i * bits + l] * Double(g[l, j]) }; mg[i * k + j] = t } }
+        var out = Matrix(rows: w, columns: k)
+        for a in 0..<w {
+            for j in 0..<k {
+                var t = a >= c ? Double(g[a - c, j]) : 0
+                for i in 0..<m { t -= Double(p1[a, i]) * mg[i * k + j] }
+                out[a, j] = Float(t)
             }
         }
-        let v = CenteredFeatures(.dense(features), mean: mean).times(blocks)
-        let rotation: Matrix
-        if split {
-            let seeds = BaselineSupport.stageSeeds(seed, count: 2)
-            let classRotation = IterativeQuantization.rotation(for: v.columns(0..<r), iterations: itqIterations, seed: seeds[0]).rotation
-            let latentRotation = IterativeQuantization.rotation(for: v.columns(r..<bits), iterations: itqIterations, seed: seeds[1]).rotation
-            rotation = .blockDiagonal(classRotation, latentRotation)
-        } else {
-            rotation = IterativeQuantization.rotation(for: v, iterations: itqIterations, seed: seed).rotation
-        }
-        return (LinearAlgebra.product(blocks, rotation), LinearAlgebra.product(v, rotation))
+        return out
     }
 }
 

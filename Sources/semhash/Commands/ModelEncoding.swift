@@ -137,9 +137,9 @@ extension CodeUsage {
 func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool) {
     let config = file.model.configuration
     if !quiet, let readout = (file.model as? HashingVAE)?.readout, let first = readout.fitAttempts.first,
-       let kept = readout.fitAttempts.last, kept.split {
-        printError("readout: one code held \(String(format: "%.1f %%", 100 * first.largestShare)) of the training items; refitted split, " +
-                   "\(kept.classDirections) class bits and \(config.bits - kept.classDirections) latent bits (docs/design.md, section 5)")
+       let kept = readout.fitAttempts.last, kept.splitBits > 0 {
+        printError("readout: one code held \(String(format: "%.1f %%", 100 * first.largestShare)) of the training items; " +
+                   "refitted with \(kept.splitBits) of the \(config.bits) bits split off for within-class differences (docs/design.md, section 5)")
     }
     let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
     if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= 20 && usage.largestShare > CodeUsage.largestShareWarning {

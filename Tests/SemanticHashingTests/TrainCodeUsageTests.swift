@@ -18,4 +18,23 @@ final class TrainCodeUsageTests: XCTestCase {
             XCTAssertEqual(noted, balance == "0", run.stderr)
         }
     }
+
+    /// `train --json` records how the readout was fitted: the kept fit first, and when one code held
+    /// more than 5 % of the items, the split fits after it.
+    func testTrainJSONRecordsTheReadoutFits() throws {
+        let semhash = try SemhashProcess()
+        let out = NSTemporaryDirectory() + "ro-\(UUID().uuidString).semhash"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try semhash.run(["train", "--data", "synthetic:docs=300,test=10,vocab=40,classes=2", "--model", "ssb-vae", "--bits", "4",
+                                   "--epochs", "1", "--supervision", "1", "--json", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let readout = try XCTUnwrap(json["readout"] as? [String: Any], run.stdout)
+        let attempts = try XCTUnwrap(readout["attempts"] as? [[String: Any]])
+        // 4 bits over 330 items: every fit crowds, so the kept fit (0) and the split (2) are both tried.
+        XCTAssertEqual(attempts.compactMap { $0["split_bits"] as? Int }.prefix(2), [0, 2])
+        XCTAssertTrue(attempts.allSatisfy { ($0["largest_share"] as? Double ?? 0) > 0.05 }, "\(attempts)")
+        let shares = attempts.prefix(2).compactMap { $0["largest_share"] as? Double }
+        XCTAssertEqual(readout["largest_share"] as? Double, shares.min(), "the least crowded is kept")
+    }
 }

@@ -128,6 +128,10 @@ struct TrainingSettings {
                                    "labelled_items": masked.labelled, "seed": options.seed, "epochs": options.epochs, "train_seconds": seconds,
                                    "alpha": weights.alpha, "beta": weights.beta, "gamma": weights.gamma]
         if let tuningJSON { json["tuning"] = tuningJSON }
+        if let readout = (model as? HashingVAE)?.readout, let kept = readout.fitAttempts.last {
+            json["readout"] = ["split_bits": kept.splitBits, "largest_share": kept.largestShare,
+                               "attempts": readout.fitAttempts.map { ["split_bits": $0.splitBits, "largest_share": $0.largestShare] }]
+        }
         return Result(file: file, trainSeconds: seconds, summaryJSON: json)
     }
 

@@ -220,6 +220,14 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(classZero.count, 1 << kept.splitBits)
     }
 
+    func testFewerItemsThanAWarningNeedsAreNotSplit() {
+        // 15 items: one is 6.7 %, so every fit "crowds"; the kept one stands.
+        let directions = readoutInputs(classInLatent: 20, n: 15)
+        let (projection, tried) = directions.leastCrowdedProjection(classDirections: 2, seed: 3, itqIterations: 30)
+        XCTAssertEqual(tried.map(\.splitBits), [0])
+        XCTAssertEqual(projection, directions.projection(classDirections: 2, splitBits: 0, seed: 3, itqIterations: 30).projection)
+    }
+
     func testABalancedReadoutKeepsTheFirstFit() {
         let directions = readoutInputs(classInLatent: 0.5)
         let (projection, tried) = directions.leastCrowdedProjection(classDirections: 2, seed: 3, itqIterations: 30)

@@ -38,6 +38,9 @@ public struct CodeUsage: Sendable, Equatable {
 
     /// Largest-bucket share above which `warnings()` speaks up (a few percent of the collection).
     public static let largestShareWarning = 0.05
+    /// Fewer items than this always crowd some code (one item is more than 5 % of 19), so no
+    /// warning is given for them.
+    public static let warningMinimumCount = 20
 
     public init(_ codes: BinaryCodes) {
         count = codes.count
@@ -76,7 +79,7 @@ public struct CodeUsage: Sendable, Equatable {
         }
         bucketEntropy = h == 0 ? 0 : h   // no −0
         let crowdedSize = Self.largestShareWarning * Double(codes.count)
-        crowdedBuckets = codes.count < 20 ? [] : buckets.filter { $0.count > 1 && Double($0.count) > crowdedSize }
+        crowdedBuckets = codes.count < Self.warningMinimumCount ? [] : buckets.filter { $0.count > 1 && Double($0.count) > crowdedSize }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }
             .map { Bucket(first: $0.first, count: $0.count) }
     }
@@ -87,7 +90,7 @@ public struct CodeUsage: Sendable, Equatable {
     /// second pass counts the candidates exactly. O(N/share) time, O(1/share) memory.
     public static func crowdedBuckets(_ codes: BinaryCodes, share: Double = largestShareWarning) -> [Bucket] {
         let n = codes.count
-        guard n >= 20, share > 0 else { return [] }
+        guard n >= Self.warningMinimumCount, share > 0 else { return [] }
         let slots = Int((1 / share).rounded(.up))
         let perCode = codes.wordsPerCode
         var candidates: [Int] = []      // first positions of candidate codes
@@ -149,7 +152,7 @@ public struct CodeUsage: Sendable, Equatable {
     public func warnings(code: (Int) -> String = { "#\($0)" }) -> [String] {
         var out: [String] = []
         // Tiny collections have big shares by construction; 20 items of one code is still a signal.
-        if count >= 20 && largestShare > Self.largestShareWarning && largestBucket > 1 {
+        if count >= Self.warningMinimumCount && largestShare > Self.largestShareWarning && largestBucket > 1 {
             out.append("\(largestBucket) of \(count) items (\(String(format: "%.1f", 100 * largestShare)) %) share one code (\(code(largestBucketExample))); "
                        + "a query that lands there gets an arbitrary slice of them, ties broken by position")
         }

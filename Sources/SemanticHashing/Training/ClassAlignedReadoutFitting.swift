@@ -72,7 +72,6 @@ extension ClassAlignedReadout {
 struct ReadoutDirections {
     let mean: Matrix
     let features: Matrix
-    let classCount: Int
     /// Columns of u (C, or 2C with an input classifier) and of ℓ (B).
     let predictionColumns: Int, bits: Int
     /// diag(D) and the covariance of [u | ℓ] (row-major, unscaled).
@@ -83,7 +82,6 @@ struct ReadoutDirections {
         features = Matrix.hstack([predictions, logits])
         predictionColumns = predictions.columns
         bits = logits.columns
-        self.classCount = classCount
         let (mean, covariance) = LabelITQBaseline.meanAndCovariance(features)
         self.mean = mean
         self.covariance = covariance
@@ -101,7 +99,7 @@ struct ReadoutDirections {
     }
 
     /// The kept P, or, while one code holds more than `CodeUsage.largestShareWarning` of the fitted
-    /// items, the next of `attempts`; the first within the limit, else the least crowded. `tried`:
+    /// items (and they are enough for that to mean anything), the next of `attempts`; the first within the limit, else the least crowded. `tried`:
     /// the attempts made, then the kept one again if it was not the last.
     func leastCrowdedProjection(classDirections: Int, seed: UInt64, itqIterations: Int)
         -> (projection: Matrix, tried: [ClassAlignedReadout.FitAttempt]) {
@@ -112,7 +110,7 @@ struct ReadoutDirections {
             let made = ClassAlignedReadout.FitAttempt(splitBits: k, largestShare: CodeUsage(BinaryCodes(thresholding: fitted.codeValues)).largestShare)
             tried.append(made)
             if best.map({ made.largestShare < $0.attempt.largestShare }) ?? true { best = (fitted.projection, made) }
-            if made.largestShare <= CodeUsage.largestShareWarning { break }
+            if made.largestShare <= CodeUsage.largestShareWarning || features.rows < CodeUsage.warningMinimumCount { break }
         }
         if let kept = best?.attempt, kept != tried.last { tried.append(kept) }
         return (best!.projection, tried)

@@ -142,7 +142,7 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
                    "refitted with \(kept.splitBits) of the \(config.bits) bits split off for within-class differences (docs/design.md, section 5)")
     }
     let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
-    if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= 20 && usage.largestShare > CodeUsage.largestShareWarning {
+    if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= CodeUsage.warningMinimumCount && usage.largestShare > CodeUsage.largestShareWarning {
         printError("note: --bit-balance 10 spreads the items over more codes, at some cost in precision by class (docs/design.md, section 4)")
     }
 }

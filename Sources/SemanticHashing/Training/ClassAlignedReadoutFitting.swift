@@ -91,11 +91,13 @@ struct ReadoutDirections {
         scales = (0..<c).map { $0 < classCount ? 1 : Double(s) }
     }
 
-    /// The numbers of split bits to try, in order: 0 (kept), then 2, 4, 8, … up to half the bits;
-    /// only 0 without class directions (then nothing crowds by class).
+    /// The numbers of split bits to try, in order: 0 (kept), then 1, 2, 4, … up to half the bits, as
+    /// few as will do, since each one is a class direction given up (20 Newsgroups, 16 bits, a
+    /// validation carve crowded just over 5 %: P@100 0.658 kept, 0.647 with 1 bit split off, 0.623
+    /// with 2); only 0 without class directions (then nothing crowds by class).
     static func attempts(classDirections: Int, bits: Int) -> [Int] {
         guard classDirections > 0 else { return [0] }
-        return [0] + sequence(first: 2) { $0 * 2 }.prefix { $0 <= bits / 2 }
+        return [0] + sequence(first: 1) { $0 * 2 }.prefix { $0 <= bits / 2 }
     }
 
     /// The kept P, or, while one code holds more than `CodeUsage.largestShareWarning` of the fitted

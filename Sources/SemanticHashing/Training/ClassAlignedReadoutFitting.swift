@@ -74,9 +74,13 @@ struct ReadoutDirections {
     let features: Matrix
     /// Columns of u (C, or 2C with an input classifier) and of ℓ (B).
     let predictionColumns: Int, bits: Int
-    /// diag(D) and the covariance of [u | ℓ] (row-major, unscaled).
+    /// diag(D), the covariance of [u | ℓ] (row-major, unscaled) and its Σ_ℓℓ block (B × B).
     let scales: [Double]
     let covariance: [Double]
+    let latentCovariance: [Double]
+    /// The principal directions of D·Σ_uu·D and of Σ_ℓℓ, which every fit draws from.
+    let classEigen: SymmetricEigendecomposition
+    let latentEigen: SymmetricEigendecomposition
 
     init(predictions: Matrix, logits: Matrix, classCount: Int) {
         features = Matrix.hstack([predictions, logits])
@@ -85,10 +89,15 @@ struct ReadoutDirections {
         let (mean, covariance) = LabelITQBaseline.meanAndCovariance(features)
         self.mean = mean
         self.covariance = covariance
-        let c = predictionColumns, w = c + bits
+        let c = predictionColumns, w = c + bits, b = bits
         let predictionBlock = (0..<c).flatMap { j in (0..<c).map { k in covariance[j * w + k] } }
         let s = ClassAlignedReadout.balancingScale(predictionBlock, columns: c, classCount: classCount)
-        scales = (0..<c).map { $0 < classCount ? 1 : Double(s) }
+        let scales = (0..<c).map { $0 < classCount ? 1 : Double(s) }
+        self.scales = scales
+        let scaledPredictions = (0..<c).flatMap { j in (0..<c).map { k in predictionBlock[j * c + k] * scales[j] * scales[k] } }
+        classEigen = SymmetricEigendecomposition(symmetric: scaledPredictions, size: c)
+        latentCovariance = (0..<b).flatMap { j in (0..<b).map { k in covariance[(c + j) * w + c + k] } }
+        latentEigen = SymmetricEigendecomposition(symmetric: latentCovariance, size: b)
     }
 
     /// The numbers of split bits to try, in order: 0 (kept), then 1, 2, 4, … up to half the bits, as
@@ -141,10 +150,6 @@ struct ReadoutDirections {
     /// diag(D·E, G) for `m` bits, r = `classDirections` of them class directions ((c + B) × m).
     func keptBlocks(bits m: Int, classDirections r: Int) -> Matrix {
         let c = predictionColumns, w = c + bits
-        var scaledPredictions = [Double](repeating: 0, count: c * c)
-        for j in 0..<c { for k in 0..<c { scaledPredictions[j * c + k] = covariance[j * w + k] * scales[j] * scales[k] } }
-        let classEigen = SymmetricEigendecomposition(symmetric: scaledPredictions, size: c)
-        let latentEigen = SymmetricEigendecomposition(symmetric: latentCovariance, size: bits)
         let e = classEigen.leadingVectors(r)
         var g = latentEigen.leadingVectors(m - r)
         if r > 0 && r < m {
@@ -159,12 +164,6 @@ struct ReadoutDirections {
         for i in 0..<c { for j in 0..<r { blocks[i, j] = e[i, j] * Float(scales[i]) } }
         for i in 0..<bits { for j in 0..<(m - r) { blocks[c + i, r + j] = g[i, j] } }
         return blocks
-    }
-
-    /// Σ_ℓℓ (B × B).
-    var latentCovariance: [Double] {
-        let c = predictionColumns, w = c + bits
-        return (0..<bits).flatMap { j in (0..<bits).map { k in covariance[(c + j) * w + c + k] } }
     }
 
     /// (J_ℓ − P₁·M)·G_⊥ ((c + B) × k): the k leading directions of ℓ's part that w = (f − μ)·P₁

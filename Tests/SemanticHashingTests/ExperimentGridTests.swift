@@ -43,7 +43,12 @@ final class ExperimentGridTests: XCTestCase {
         shared.pairSimilarity = .sharedClass
         XCTAssertTrue(balanced.canonicalDescription.hasSuffix("|seed=20|bit_balance=0.5"), balanced.canonicalDescription)
         XCTAssertTrue(shared.canonicalDescription.hasSuffix("|seed=20|similarity=shared-class"), shared.canonicalDescription)
-        XCTAssertEqual(Set([c.configHash, balanced.configHash, shared.configHash]).count, 3)
+        // A corpus stemmed with Porter2 for want of WordNet is other data: its own hash.
+        var stemmed = c
+        stemmed.substitutions = [("lemmatizer", "porter2")]
+        XCTAssertTrue(stemmed.canonicalDescription.hasSuffix("|seed=20|substituted_lemmatizer=porter2"), stemmed.canonicalDescription)
+        XCTAssertEqual(Set([c.configHash, balanced.configHash, shared.configHash, stemmed.configHash]).count, 4)
+        XCTAssertNotEqual(c, stemmed)
     }
 
     func testSettingsAModelIgnoresLeaveItsHashAlone() {

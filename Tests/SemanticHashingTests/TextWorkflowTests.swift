@@ -20,6 +20,43 @@ final class TextWorkflowTests: XCTestCase {
         }
     }
 
+    /// A machine without WordNet fits a different vocabulary, so the fallback to Porter2 is said,
+    /// not silent; asking for Porter2 says nothing. The closing line names the compute backend,
+    /// the other thing that makes two machines' codes differ.
+    func testMissingWordNetIsSaidAndTheBackendNamed() throws {
+        let semhash = try SemhashProcess()
+        let dir = try TempDirectory()
+        let corpus = dir.path + "/docs"
+        try writeCorpus(corpus)
+        let missing = ["WNSEARCHDIR": dir.path + "/no-wordnet-here"]
+        let fallback = try semhash.run(["train", "--data", "text:\(corpus)", "--bits", "8", "--epochs", "1", "--out", dir.path + "/a.semhash"],
+                                       environment: missing)
+        XCTAssertEqual(fallback.status, 0, fallback.stderr)
+        XCTAssertTrue(fallback.stderr.contains("note: no WordNet database at \(dir.path)/no-wordnet-here (install wordnet-base or set WNSEARCHDIR): "
+                                               + "words are stemmed with Porter2 instead"), fallback.stderr)
+        XCTAssertNotNil(fallback.stderr.range(of: #"trained SSB-VAE \(8 bits\) in [0-9.]+ s on (Swift \(portable|OpenBLAS|BLAS)"#, options: .regularExpression),
+                        fallback.stderr)
+        let asked = try semhash.run(["train", "--data", "text:\(corpus)?lemmatizer=porter2", "--bits", "8", "--epochs", "1", "--out", dir.path + "/b.semhash"],
+                                    environment: missing)
+        XCTAssertEqual(asked.status, 0, asked.stderr)
+        XCTAssertFalse(asked.stderr.contains("WordNet"), asked.stderr)
+    }
+
+    /// The fallback reaches the loaded dataset, where experiment fingerprints pick it up.
+    func testLemmatizerFallbackIsASubstitution() throws {
+        let dir = try TempDirectory()
+        try writeCorpus(dir.path + "/docs")
+        let asked = try DatasetSpec(parsing: "text:\(dir.path)/docs?lemmatizer=porter2").load()
+        XCTAssertTrue(asked.substitutions.isEmpty)
+        let byDefault = try DatasetSpec(parsing: "text:\(dir.path)/docs").load()
+        if WordNetLemmatizer.shared == nil {
+            XCTAssertEqual(byDefault.substitutions.map(\.key), ["lemmatizer"])
+            XCTAssertEqual(byDefault.substitutions.map(\.value), ["porter2"])
+        } else {
+            XCTAssertTrue(byDefault.substitutions.isEmpty)
+        }
+    }
+
     func testTrainIndexSearchRoundTripAndErrors() throws {
         let semhash = try SemhashProcess()
         let dir = try TempDirectory()

@@ -172,6 +172,9 @@ public struct Dataset: Sendable {
     /// Things the user should know about how the files were read, one line each, e.g. "3 of 120
     /// files were not valid UTF-8 and were read as Windows-1252". Empty when nothing was unusual.
     public var notes: [String]
+    /// Settings this machine could not honour, with what it used instead: ("lemmatizer", "porter2")
+    /// where WordNet is missing. They change the data, so experiment fingerprints include them.
+    public var substitutions: [(key: String, value: String)] = []
 
     public init(name: String, train: DataSplit, validation: DataSplit?, test: DataSplit, classNames: [String],
                 featureNames: [String]? = nil, reconstruction: ReconstructionKind = .distribution,

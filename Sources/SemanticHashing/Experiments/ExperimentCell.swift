@@ -35,10 +35,15 @@ public struct ExperimentCell: Sendable, Equatable {
     public var lazyAdam: Bool
     public var pairSimilarity: PairSimilarity
     public var bitBalance: Double
+    /// The dataset's `substitutions` (settings this machine could not honour): a corpus stemmed
+    /// with Porter2 for want of WordNet is other data, so its rows must not resume WordNet's.
+    public var substitutions: [(key: String, value: String)]
+
+    public static func == (a: ExperimentCell, b: ExperimentCell) -> Bool { a.canonicalDescription == b.canonicalDescription && a.run == b.run }
 
     public init(datasetSpec: String, datasetName: String, model: ModelPreset, bits: Int, level: Double, run: Int, seed: UInt64,
                 weights: LossWeights, variant: ModelVariant = .reference, training: TrainingOptions = TrainingOptions(),
-                pairSimilarity: PairSimilarity = .dot, bitBalance: Double = 0) {
+                pairSimilarity: PairSimilarity = .dot, bitBalance: Double = 0, substitutions: [(key: String, value: String)] = []) {
         self.datasetSpec = datasetSpec
         self.datasetName = datasetName
         self.model = model
@@ -54,6 +59,7 @@ public struct ExperimentCell: Sendable, Equatable {
         self.lazyAdam = training.lazyAdam
         self.pairSimilarity = pairSimilarity
         self.bitBalance = bitBalance
+        self.substitutions = substitutions
     }
 
     /// The optimisation settings of this cell, seeded with its run's seed.
@@ -90,6 +96,7 @@ public struct ExperimentCell: Sendable, Equatable {
         // rows keep their hashes.
         if pairSimilarity != .dot { fields.append(("similarity", pairSimilarity.rawValue)) }
         if bitBalance != 0 { fields.append(("bit_balance", CSVField.number(bitBalance))) }
+        fields += substitutions.map { ("substituted_\($0.key)", $0.value) }
         // The principled variant's second revision: β per 16 bits, the pair weight by labelled share.
         if variant == .principled { fields.append(("principled", "2")) }
         return (["semhash-experiment/v\(Self.formatVersion)"] + fields.map { "\($0.0)=\($0.1)" }).joined(separator: "|")

@@ -31,6 +31,8 @@ public struct ExperimentGrid: Sendable {
     public var training: TrainingOptions
     public var pairSimilarity: PairSimilarity = .dot
     public var bitBalance: Double = 0
+    /// The loaded dataset's `substitutions`, carried into every cell's fingerprint.
+    public var substitutions: [(key: String, value: String)] = []
 
     public init(datasetSpec: String, datasetName: String, models: [ModelPreset], bits: [Int], levels: [Double], runs: Int,
                 seeds: [UInt64] = ExperimentGrid.referenceSeeds, alpha: Double? = nil, beta: Double? = nil, gamma: Double? = nil,
@@ -79,7 +81,7 @@ public struct ExperimentGrid: Sendable {
                         let w = try weights(model: model, bits: b, level: level, table: table, tableSource: tableSource)
                         cells.append(ExperimentCell(datasetSpec: datasetSpec, datasetName: datasetName, model: model, bits: b, level: level,
                                                     run: run, seed: seed, weights: w, variant: variant, training: training,
-                                                    pairSimilarity: pairSimilarity, bitBalance: bitBalance))
+                                                    pairSimilarity: pairSimilarity, bitBalance: bitBalance, substitutions: substitutions))
                     }
                 }
             }

@@ -38,9 +38,17 @@ enum TextDatasetBuilder {
         // With a prefitted vectoriser (a model's) nothing is fitted: every split goes through its
         // vocabulary, and no row is dropped, since every document is to be encoded.
         let fitRows = prefitted == nil ? (fitOnValidation ? train + validation : train) : []
+        var notes = notes, fitSettings = settings
+        let lemmatizerFellBack = prefitted == nil && settings.lemmatizer.resolved != settings.lemmatizer
+        if lemmatizerFellBack {
+            // Not silent: the vocabulary, and so every code, differs from a machine with WordNet.
+            notes.append("no WordNet database at \(WordNetLemmatizer.defaultDirectory) (install wordnet-base or set WNSEARCHDIR): "
+                         + "words are stemmed with Porter2 instead, so the vocabulary and the codes differ from a machine that has it")
+            fitSettings.lemmatizer = settings.lemmatizer.resolved
+        }
         let fitted = prefitted.map { (vectorizer: $0, features: SparseMatrix(rows: 0, columns: $0.featureCount, rowStart: [0], columnIndices: [], values: []),
                                       counts: SparseMatrix(rows: 0, columns: $0.featureCount, rowStart: [0], columnIndices: [], values: [])) }
-            ?? TextVectorizer.fitTransform(fitRows.map { documents[$0].text }, settings: settings)
+            ?? TextVectorizer.fitTransform(fitRows.map { documents[$0].text }, settings: fitSettings)
         let vectorizer = fitted.vectorizer
         let settings = vectorizer.settings
         let dropEmptyTrainingRows = dropEmptyTrainingRows && prefitted == nil
@@ -88,9 +96,11 @@ enum TextDatasetBuilder {
         }
         info.append(("vocabulary", "\(vectorizer.featureCount) terms"))
 
-        return Dataset(name: name, train: trainSplit, validation: validationSplit, test: testSplit,
-                       classNames: classNames, featureNames: vectorizer.vocabulary, reconstruction: .distribution,
-                       preprocessing: .text(vectorizer), settings: info, notes: notes)
+        var dataset = Dataset(name: name, train: trainSplit, validation: validationSplit, test: testSplit,
+                              classNames: classNames, featureNames: vectorizer.vocabulary, reconstruction: .distribution,
+                              preprocessing: .text(vectorizer), settings: info, notes: notes)
+        if lemmatizerFellBack { dataset.substitutions = [("lemmatizer", fitSettings.lemmatizer.rawValue)] }
+        return dataset
     }
 
     /// The body of a document that opens with a mail/HTTP-style header block: lines "Key: value"

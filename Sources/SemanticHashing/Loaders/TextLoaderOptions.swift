@@ -61,11 +61,10 @@ public struct TextLoaderOptions: Sendable {
         }
     }
 
-    /// Overrides the recipe's settings with the given options; `wordnet` falls back to `porter2`
-    /// when the database is absent.
+    /// Overrides the recipe's settings with the given options. `wordnet` stays as asked: the fit
+    /// (`TextDatasetBuilder`) falls back to `porter2` where the database is absent, and says so.
     public func apply(to settings: inout TextVectorizerSettings) {
         if let l = lemmatizer { settings.lemmatizer = l }
-        settings.lemmatizer = settings.lemmatizer.resolved
         if let f = features { settings.maxFeatures = f }
         if let r = ngrams { settings.ngramMin = r.lowerBound; settings.ngramMax = r.upperBound }
         if let s = removeStopWords { settings.removeStopWords = s }

@@ -16,8 +16,9 @@ let experimentCommand = Command(
     Rows are appended atomically as cells finish. When --out exists the sweep resumes: cells whose
     config_hash is already in the file are skipped, so a killed sweep continues where it stopped.
     One sweep at a time may use a results file (a second one waits for the lock or stops).
-    Results are bit-identical for the same settings, machine, compute backend and kernel thread
-    count (SEMHASH_THREADS); keep SEMHASH_THREADS the same when resuming. On 2 cores the kernels'
+    Results are bit-identical for the same settings, machine, compute backend, kernel thread
+    count (SEMHASH_THREADS) and text lemmatiser (WordNet, or Porter2 where it is missing); keep
+    them the same when resuming. On 2 cores the kernels'
     own threads and --jobs compete: SEMHASH_THREADS=1 with --jobs 2 is the fastest setting measured.
     Example:
       semhash experiment --data snippets:DATA/snippets --models ssb-vae,phs-gs,vdsh-s --bits 16,32 \\
@@ -77,6 +78,7 @@ enum ExperimentCommand {
                                       variant: variant, training: training)
         grid.pairSimilarity = try CommonOptions.pairSimilarity(args)
         grid.bitBalance = try CommonOptions.bitBalance(args)
+        grid.substitutions = dataset.substitutions
         let cells = try grid.cells(table: table, tableSource: args.string("--hyperparameters") ?? "")
 
         // Exclusive: the lock is held for the whole sweep, so a second sweep on the same file is
@@ -100,7 +102,7 @@ enum ExperimentCommand {
             return
         }
         if !quiet {
-            printError("\(cells.count) cells (\(models.count) models × \(bits.count) bits × \(levels.count) levels × \(grid.seeds.count) runs); \(cells.count - pending.count) already in \(out), \(pending.count) to run on \(jobs) job\(jobs == 1 ? "" : "s")")
+            printError("\(cells.count) cells (\(models.count) models × \(bits.count) bits × \(levels.count) levels × \(grid.seeds.count) runs); \(cells.count - pending.count) already in \(out), \(pending.count) to run on \(jobs) job\(jobs == 1 ? "" : "s") with \(ComputeBackend.current.name)")
         }
         let batchesPerCell = pending.first.map(runner.batchesPerCell) ?? 1
         let bar = ProgressReporter(label: "sweep", total: pending.count * batchesPerCell, quiet: quiet)

@@ -37,7 +37,7 @@ let trainCommand = Command(
         if quiet {
             try CommonOptions.printJSON(run.summaryJSON.merging(["out": out]) { a, _ in a })
         } else {
-            printError("trained \(settings.preset.paperName) (\(settings.bits) bits) in \(String(format: "%.2f", run.trainSeconds)) s; wrote \(out)")
+            printError("trained \(settings.preset.paperName) (\(settings.bits) bits) in \(String(format: "%.2f", run.trainSeconds)) s on \(ComputeBackend.current.name); wrote \(out)")
         }
     }
 )

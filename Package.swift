@@ -1,15 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The four-lane scan kernel is compiled for x86-64-v3 (AVX2, BMI1/2, POPCNT, …) and called only
-// after a run-time check of the processor; everything else keeps the toolchain's baseline target.
+// The four-lane scan kernel is compiled for x86-64-v3 (AVX2, BMI1/2, POPCNT, …), the eight-lane one
+// for x86-64-v4 (AVX-512), each called only after a run-time check of the processor; everything
+// else keeps the toolchain's baseline target.
 // `-Xcc -march=…` because Swift's own `-target-cpu` rejects the x86-64-v3 level name; the clang
 // importer's target options set the code generator's features as well. Other architectures
 // build the module for their baseline and never call it.
 #if arch(x86_64)
 let avx2KernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+let avx512KernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4"])]
 #else
 let avx2KernelSettings: [SwiftSetting] = []
+let avx512KernelSettings: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -26,9 +29,10 @@ let package = Package(
         // The bit-sliced Hamming kernel, generic over the lane width (inlined by its callers).
         .target(name: "BitSlicedScan"),
         .target(name: "BitSlicedScanAVX2", dependencies: ["BitSlicedScan"], swiftSettings: avx2KernelSettings),
+        .target(name: "BitSlicedScanAVX512", dependencies: ["BitSlicedScan"], swiftSettings: avx512KernelSettings),
         .target(
             name: "SemanticHashing",
-            dependencies: ["CZlib", "BitSlicedScan", "BitSlicedScanAVX2"]
+            dependencies: ["CZlib", "BitSlicedScan", "BitSlicedScanAVX2", "BitSlicedScanAVX512"]
         ),
         .executableTarget(
             name: "semhash",
@@ -39,6 +43,6 @@ let package = Package(
             dependencies: ["SemanticHashing"],
             exclude: ["README.md"]
         ),
-        .testTarget(name: "SemanticHashingTests", dependencies: ["SemanticHashing", "BitSlicedScan", "BitSlicedScanAVX2"]),
+        .testTarget(name: "SemanticHashingTests", dependencies: ["SemanticHashing", "BitSlicedScan", "BitSlicedScanAVX2", "BitSlicedScanAVX512"]),
     ]
 )

@@ -10,10 +10,11 @@
 ///     2^L), L = ⌈log₂ bits⌉ from 128 bits on
 /// ```
 ///
-/// The code is generic over the lane vector so that one source serves two instruction sets:
-/// the library inlines it with two lanes (SSE2 on baseline x86-64, NEON on arm64), and the
+/// The code is generic over the lane vector so that one source serves three instruction sets:
+/// the library inlines it with two lanes (SSE2 on baseline x86-64, NEON on arm64), the
 /// `BitSlicedScanAVX2` module specialises it with four lanes in a module compiled for
-/// x86-64-v3. Why bit-sliced at all: baseline x86-64 has no `popcnt`, and even with it a
+/// x86-64-v3, and `BitSlicedScanAVX512` with eight for x86-64-v4 (where LLVM also fuses each
+/// carry-save adder's XORs and majority into `vpternlogq`). Why bit-sliced at all: baseline x86-64 has no `popcnt`, and even with it a
 /// per-code popcount, compare and branch costs several instructions per code, while the adder
 /// tree costs about 5.4 vector operations per plane for S codes (1.35 per code at 32 bits with
 /// two lanes, 0.68 with four), and the comparison with the query's cut-off T comes free. On a

@@ -1,9 +1,10 @@
 import BitSlicedScan
 import BitSlicedScanAVX2
+import BitSlicedScanAVX512
 import XCTest
 @testable import SemanticHashing
 
-/// The two scan kernels against popcount: block masks for every cut-off, then whole searches.
+/// The scan kernels against popcount: block masks for every cut-off, then whole searches.
 final class ScanKernelTests: XCTestCase {
     /// The kernels this processor runs (the portable one everywhere).
     let kernels = ScanKernel.allCases.filter(\.isSupported)
@@ -95,6 +96,26 @@ final class ScanKernelTests: XCTestCase {
         }
     }
 
+    func avx512Entry(bits: Int, general: Bool) -> FirstMatch<SIMD8<UInt64>> {
+        { p, n, q, t, blocks, s, m in
+            func run<L: CodeLength>(_: L.Type) -> Int {
+                AVX512Scanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
+            }
+            switch general ? 0 : bits {
+            case 16: return run(Bits16.self)
+            case 32: return run(Bits32.self)
+            case 64: return run(Bits64.self)
+            default: return run(AnyBits.self)
+            }
+        }
+    }
+
+    /// The eight-lane kernel built for the baseline processor, as the AVX-512 module is on other
+    /// architectures.
+    let baselineEightLanes: FirstMatch<SIMD8<UInt64>> = { p, n, q, t, blocks, s, m in
+        BitSlicedKernel.firstMatch(AnyBits.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
+    }
+
     /// The four-lane kernel built for the baseline processor, as the AVX2 module is on other
     /// architectures: same generic code, so it must give the same masks.
     let baselineFourLanes: FirstMatch<SIMD4<UInt64>> = { p, n, q, t, blocks, s, m in
@@ -104,7 +125,7 @@ final class ScanKernelTests: XCTestCase {
     func testMasksEqualPopcountForEveryCutoff() {
         for bits in [1, 7, 8, 16, 24, 32, 33, 63, 64, 65, 127, 128, 200] {
             for clustered in [false, true] {
-                // 600 codes: five two-lane blocks and three four-lane ones, the last partly empty.
+                // 600 codes: five two-lane blocks, three four-lane ones, two eight-lane ones, the last partly empty.
                 let seed = UInt64(bits * 10 + (clustered ? 1 : 0))
                 let database = clustered ? clusteredCodes(count: 600, bits: bits, seed: seed) : uniformCodes(count: 600, bits: bits, seed: seed)
                 let queries = clustered ? clusteredCodes(count: 2, bits: bits, seed: seed + 1) : uniformCodes(count: 2, bits: bits, seed: seed + 1)
@@ -116,8 +137,13 @@ final class ScanKernelTests: XCTestCase {
                         checkMasks("avx2\(general ? " general" : "")", database: database, queries: queries, thresholds: thresholds,
                                    avx2Entry(bits: bits, general: general))
                     }
+                    if ScanKernel.avx512.isSupported {
+                        checkMasks("avx512\(general ? " general" : "")", database: database, queries: queries, thresholds: thresholds,
+                                   avx512Entry(bits: bits, general: general))
+                    }
                 }
                 checkMasks("four lanes, baseline", database: database, queries: queries, thresholds: thresholds, baselineFourLanes)
+                checkMasks("eight lanes, baseline", database: database, queries: queries, thresholds: thresholds, baselineEightLanes)
             }
         }
     }
@@ -167,5 +193,18 @@ final class ScanKernelTests: XCTestCase {
         XCTAssertFalse(ProcessorFeatures.hasAll(ProcessorFeatures.x86_64_v3Flags, cpuinfo: "processor\t: 0\nFeatures\t: fp asimd\n"))
         // "avx" must match the whole word, not the prefix of "avx2" or "avx512f".
         XCTAssertFalse(ProcessorFeatures.hasAll(["avx"], cpuinfo: "flags\t: avx2 avx512f\n"))
+        // x86-64-v4 needs all five AVX-512 subsets on top of v3: Skylake-X has them, a v3 machine
+        // with only avx512f (none ships, but the rule must not guess) does not.
+        let v4 = text.replacingOccurrences(of: " erms", with: " avx512f avx512dq avx512cd avx512bw avx512vl erms")
+        XCTAssertTrue(ProcessorFeatures.hasAll(ProcessorFeatures.x86_64_v4Flags, cpuinfo: v4))
+        XCTAssertFalse(ProcessorFeatures.hasAll(ProcessorFeatures.x86_64_v4Flags, cpuinfo: text))
+        XCTAssertFalse(ProcessorFeatures.hasAll(ProcessorFeatures.x86_64_v4Flags, cpuinfo: v4.replacingOccurrences(of: " avx512vl", with: "")))
+        XCTAssertFalse(ProcessorFeatures.hasAll(ProcessorFeatures.x86_64_v4Flags, cpuinfo: v4.replacingOccurrences(of: " avx2", with: "")))
+    }
+
+    /// The widest kernel the processor runs is the default.
+    func testFastestIsTheWidestSupported() {
+        guard ProcessInfo.processInfo.environment["SEMHASH_SCAN_KERNEL"] == nil else { return }
+        XCTAssertEqual(ScanKernel.fastest, ScanKernel.avx512.isSupported ? .avx512 : (ScanKernel.avx2.isSupported ? .avx2 : .portable))
     }
 }

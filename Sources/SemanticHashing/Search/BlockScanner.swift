@@ -1,5 +1,6 @@
 import BitSlicedScan
 import BitSlicedScanAVX2
+import BitSlicedScanAVX512
 
 /// The flat scan's access to one kernel: find the next block with a code closer than the
 /// query's cut-off. The policy (selection, cut-off updates, exact distances) stays in
@@ -49,6 +50,26 @@ enum AVX2Scanner: BlockScanner {
         case 64?: AVX2Kernel.firstMatch64(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
         default:
             AVX2Kernel.firstMatchAnyLength(planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
+                                           blocks: blocks, counts: counts, mask: &mask)
+        }
+    }
+}
+
+/// Eight lanes, compiled for x86-64-v4 in its own module: one call per block that has a match.
+/// Use only when `ScanKernel.avx512.isSupported`.
+enum AVX512Scanner: BlockScanner {
+    typealias Lanes = SIMD8<UInt64>
+
+    @inline(__always)
+    static func firstMatch<Length: CodeLength>(_ length: Length.Type, planes: UnsafePointer<Lanes>, bits: Int,
+                                               queryMasks: UnsafePointer<Lanes>, threshold: Int, blocks: Range<Int>,
+                                               counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
+        switch Length.bits {
+        case 16?: AVX512Kernel.firstMatch16(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        case 32?: AVX512Kernel.firstMatch32(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        case 64?: AVX512Kernel.firstMatch64(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        default:
+            AVX512Kernel.firstMatchAnyLength(planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
                                            blocks: blocks, counts: counts, mask: &mask)
         }
     }

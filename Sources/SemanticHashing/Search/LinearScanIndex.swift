@@ -11,8 +11,8 @@ import BitSlicedScan
 /// ```
 /// The database streams through the cache once per query batch; codes are offered in index
 /// order, so a code tied with the current k-th distance is rejected (ties go to lower indices).
-/// Batches run in parallel on `threads` workers. The kernel (`ScanKernel`: portable two-lane or
-/// AVX2 four-lane) is fixed when the index is made, since it decides the layout of the planes.
+/// Batches run in parallel on `threads` workers. The kernel (`ScanKernel`: portable two-lane,
+/// AVX2 four-lane or AVX-512 eight-lane) is fixed when the index is made, since it decides the layout of the planes.
 ///
 /// ```swift
 /// let index = LinearScanIndex(codes: database, threads: 2)      // kernel: ScanKernel.fastest
@@ -32,6 +32,7 @@ public struct LinearScanIndex: HammingIndex {
     /// The planes of `kernel`'s width; the other stays empty.
     private var portablePlanes: BitPlanes<PortableScanner.Lanes>
     private var avx2Planes: BitPlanes<AVX2Scanner.Lanes>
+    private var avx512Planes: BitPlanes<AVX512Scanner.Lanes>
 
     /// An empty index. `kernel` must be supported by this processor (`ScanKernel.isSupported`).
     public init(bits: Int, threads: Int? = nil, kernel: ScanKernel = .fastest) {
@@ -41,6 +42,7 @@ public struct LinearScanIndex: HammingIndex {
         codes = BinaryCodes(bits: bits)
         portablePlanes = BitPlanes(bits: bits)
         avx2Planes = BitPlanes(bits: bits)
+        avx512Planes = BitPlanes(bits: bits)
         self.threads = threads ?? ParallelWork.defaultThreads
     }
 
@@ -57,6 +59,7 @@ public struct LinearScanIndex: HammingIndex {
         switch kernel {
         case .portable: portablePlanes.append(newCodes)
         case .avx2: avx2Planes.append(newCodes)
+        case .avx512: avx512Planes.append(newCodes)
         }
     }
 
@@ -134,6 +137,7 @@ public struct LinearScanIndex: HammingIndex {
         switch kernel {
         case .portable: scan(PortableScanner.self, planes: portablePlanes, queries, makeCollector: makeCollector)
         case .avx2: scan(AVX2Scanner.self, planes: avx2Planes, queries, makeCollector: makeCollector)
+        case .avx512: scan(AVX512Scanner.self, planes: avx512Planes, queries, makeCollector: makeCollector)
         }
     }
 

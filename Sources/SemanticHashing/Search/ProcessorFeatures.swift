@@ -4,6 +4,7 @@ import Foundation
 ///
 /// ```
 /// supportsX86_64_v3 = every x86-64-v3 feature flag appears in /proc/cpuinfo (Linux, x86-64 only)
+/// supportsX86_64_v4 = the same for x86-64-v4 (AVX-512)
 /// ```
 /// Linux lists `avx` and `avx2` only when the kernel also saves the 256-bit registers, so the
 /// flags answer for the operating system too. Elsewhere the answer is `false` (the portable
@@ -20,14 +21,20 @@ enum ProcessorFeatures {
         "cx16", "lahf_lm", "popcnt", "pni", "ssse3", "sse4_1", "sse4_2",
     ]
 
-    static let supportsX86_64_v3: Bool = {
+    /// What `-march=x86-64-v4` adds: the AVX-512 foundation and its BW, CD, DQ and VL extensions.
+    static let x86_64_v4Flags: Set<String> = x86_64_v3Flags.union(["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"])
+
+    static let supportsX86_64_v3 = cpuinfoLists(x86_64_v3Flags)
+    static let supportsX86_64_v4 = cpuinfoLists(x86_64_v4Flags)
+
+    private static func cpuinfoLists(_ flags: Set<String>) -> Bool {
         #if os(Linux) && arch(x86_64)
         guard let data = FileManager.default.contents(atPath: "/proc/cpuinfo") else { return false }
-        return hasAll(x86_64_v3Flags, cpuinfo: String(decoding: data, as: UTF8.self))
+        return hasAll(flags, cpuinfo: String(decoding: data, as: UTF8.self))
         #else
         return false
         #endif
-    }()
+    }
 
     /// Whether the first `flags` line of a /proc/cpuinfo text lists every one of `required`.
     static func hasAll(_ required: Set<String>, cpuinfo: String) -> Bool {

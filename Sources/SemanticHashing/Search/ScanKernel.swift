@@ -6,11 +6,12 @@ import Foundation
 /// ```
 /// portable: SIMD2<UInt64>, 128 codes per block — SSE2 on any x86-64, NEON on arm64
 /// avx2:     SIMD4<UInt64>, 256 codes per block — x86-64-v3 processors (AVX2, BMI1/2, POPCNT, …)
-/// fastest = SEMHASH_SCAN_KERNEL if set and supported, else avx2 if supported, else portable
+/// avx512:   SIMD8<UInt64>, 512 codes per block — x86-64-v4 processors (AVX-512 F, BW, CD, DQ, VL)
+/// fastest = SEMHASH_SCAN_KERNEL if set and supported, else the widest supported
 /// ```
 ///
-/// The AVX2 kernel lives in a module compiled for x86-64-v3 and is reached only when
-/// `isSupported` (read from the processor's flags at run time) says it may run.
+/// The AVX2 and AVX-512 kernels live in modules compiled for x86-64-v3 and -v4 and are reached
+/// only when `isSupported` (read from the processor's flags at run time) says they may run.
 ///
 /// ```swift
 /// let index = LinearScanIndex(codes: database, kernel: .portable)
@@ -19,21 +20,23 @@ import Foundation
 public enum ScanKernel: String, CaseIterable, Sendable {
     case portable
     case avx2
+    case avx512
 
     /// Whether this processor (and operating system) can run the kernel.
     public var isSupported: Bool {
         switch self {
         case .portable: true
         case .avx2: ProcessorFeatures.supportsX86_64_v3
+        case .avx512: ProcessorFeatures.supportsX86_64_v4
         }
     }
 
     /// The kernel new indexes use unless told otherwise.
     public static let fastest: ScanKernel = {
-        let automatic: ScanKernel = ScanKernel.avx2.isSupported ? .avx2 : .portable
+        let automatic = ScanKernel.allCases.last { $0.isSupported } ?? .portable
         guard let text = ProcessInfo.processInfo.environment["SEMHASH_SCAN_KERNEL"] else { return automatic }
         guard let chosen = ScanKernel(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
-            FileHandle.standardError.write(Data("warning: ignoring SEMHASH_SCAN_KERNEL='\(text)' (valid: portable, avx2)\n".utf8))
+            FileHandle.standardError.write(Data("warning: ignoring SEMHASH_SCAN_KERNEL='\(text)' (valid: \(ScanKernel.allCases.map(\.rawValue).joined(separator: ", ")))\n".utf8))
             return automatic
         }
         guard chosen.isSupported else {

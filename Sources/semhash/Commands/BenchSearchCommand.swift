@@ -79,7 +79,7 @@ private func distanceBytes(_ results: SearchResults) -> Data {
         .value("--codes", "LIST", "random and/or clustered", default: "random"),
         .value("--threads", "LIST", "Thread counts for the flat scan (MIH uses the first)", default: "1,2"),
         .value("--kinds", "LIST", "Index kinds: flat, mih", default: "flat,mih"),
-        .value("--kernels", "LIST", "Flat-scan kernels: portable, avx2 (default: the fastest this processor runs)"),
+        .value("--kernels", "LIST", "Flat-scan kernels: portable, avx2, avx512 (default: the fastest this processor runs)"),
         .value("--substrings", "M", "MIH substrings (default: the paper's B / log2 N)"),
         .value("--repeat", "R", "Runs per measurement (median reported)", default: "1"),
         .value("--seed", "S", "Seed for the codes", default: "1"),

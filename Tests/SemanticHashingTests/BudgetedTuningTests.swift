@@ -80,15 +80,19 @@ final class BudgetedTuningTests: XCTestCase {
         let config = ModelConfiguration(preset: .vdshS, bits: 4, inputDimensions: data.featureCount, classCount: data.classCount,
                                         multiLabel: false, reconstruction: data.reconstruction, variant: .principled)
         let tuning = try BudgetedTuning(configuration: config, training: masked, options: TrainingOptions(epochs: 1, seed: 20))
-        // A budget of nothing still scores the current weights, and only them.
+        // A budget of nothing still trains the current weights, and only them: VDSH-S reads an
+        // input classifier into its codes, so they are scored with each readout weight too.
         let one = tuning.run(budget: 0)
-        XCTAssertEqual(one.ranked.map(\.weights), [config.weights])
+        let readoutWeights = [1] + BudgetedTuning.readoutInputWeights
+        XCTAssertEqual(one.ranked.map(\.weights), Array(repeating: config.weights, count: readoutWeights.count))
+        XCTAssertEqual(one.ranked.map(\.readoutInputWeight).sorted(), readoutWeights.sorted())
+        XCTAssertEqual(one.current.readoutInputWeight, 1)
         XCTAssertEqual(one.chosen.weights, config.weights)
         var seen: [Int] = []
         let outcome = tuning.run(budget: 3600, maxCandidates: 4) { i, _ in seen.append(i) }
-        XCTAssertEqual(seen, [0, 1, 2, 3])
+        XCTAssertEqual(seen, Array(0..<4 * readoutWeights.count))
         let scores = outcome.ranked.compactMap(\.score)
-        XCTAssertEqual(scores.count, 4)
+        XCTAssertEqual(scores.count, 4 * readoutWeights.count)
         XCTAssertEqual(scores, scores.sorted(by: >))
         XCTAssertTrue(scores.allSatisfy { $0 > 0 && $0 <= 1 })
         XCTAssertEqual(outcome.current.weights, config.weights)
@@ -97,7 +101,7 @@ final class BudgetedTuningTests: XCTestCase {
             XCTAssertEqual(c.queryScores.count, tuning.queries.count)
             XCTAssertEqual(c.queryScores.reduce(0, +) / Double(c.queryScores.count), c.score!, accuracy: 1e-12)
         }
-        XCTAssertEqual(outcome.chosen.weights == config.weights,
+        XCTAssertEqual(outcome.chosen.weights == config.weights && outcome.chosen.readoutInputWeight == 1,
                        !outcome.ranked.contains { BudgetedTuning.clearlyBetter($0, than: outcome.current) })
         // Reproducible: the same seed scores the defaults identically.
         XCTAssertEqual(one.current.queryScores, outcome.current.queryScores)
@@ -146,5 +150,9 @@ final class BudgetedTuningTests: XCTestCase {
         XCTAssertEqual(scores, scores.sorted(by: >))
         let model = try ModelFile.read(from: out)
         XCTAssertEqual(model.model.configuration.weights.alpha, chosen["alpha"] as? Double)
+        // The readout the final model was fitted with is the winner's.
+        let readout = try XCTUnwrap(json["readout"] as? [String: Any])
+        XCTAssertEqual(readout["input_weight"] as? Double, chosen["readout_input_weight"] as? Double)
+        XCTAssertEqual(tuning.filter { $0["chosen"] as? Bool == true }.count, 1)
     }
 }

@@ -20,13 +20,24 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertGreaterThan(edge[0, 0], edge[0, 1])
     }
 
-    private func trained(_ preset: ModelPreset, variant: ModelVariant) throws -> (model: HashingVAE, data: Dataset) {
+    private func trained(_ preset: ModelPreset, variant: ModelVariant, readoutInputWeight: Double = 1) throws -> (model: HashingVAE, data: Dataset) {
         let data = try SyntheticCorpus.load(argument: "docs=240,val=24,test=40,vocab=200,classes=4,length=30,seed=5", options: [:])
         let config = ModelConfiguration(preset: preset, bits: 8, inputDimensions: data.featureCount, classCount: data.classCount,
                                         multiLabel: false, variant: variant, hiddenDimensions: 24)
         let masked = SupervisionMask.apply(to: data, level: 0.5, seed: 3)
-        let (model, _) = try ModelTraining.fit(config, on: masked.train, options: TrainingOptions(epochs: 3, batchSize: 40, seed: 11))
+        let (model, _) = try ModelTraining.fit(config, on: masked.train, options: TrainingOptions(epochs: 3, batchSize: 40, seed: 11),
+                                               readoutInputWeight: readoutInputWeight)
         return (model as! HashingVAE, data)
+    }
+
+    /// Training passes the readout weight through to the fit: same model, same μ, another P.
+    func testTrainingFitsTheReadoutWithTheGivenInputWeight() throws {
+        let plain = try XCTUnwrap(try trained(.ssbVAE, variant: .principled).model.readout)
+        let weighted = try XCTUnwrap(try trained(.ssbVAE, variant: .principled, readoutInputWeight: 4).model.readout)
+        XCTAssertEqual(plain.inputWeight, 1)
+        XCTAssertEqual(weighted.inputWeight, 4)
+        XCTAssertEqual(weighted.mean.storage, plain.mean.storage)
+        XCTAssertNotEqual(weighted.projection.storage, plain.projection.storage)
     }
 
     func testPrincipledSupervisedModelsReadThroughTheReadoutOthersDoNot() throws {
@@ -181,7 +192,7 @@ final class ClassAlignedReadoutTests: XCTestCase {
     /// [u | ℓ] for n items of 3 classes (half of them class 0): u = two one-hot-like blocks
     /// (head and input classifier) plus noise; ℓ = a class embedding (weight `classInLatent`)
     /// plus independent noise.
-    private func readoutInputs(classInLatent: Float, n: Int = 900, bits: Int = 8) -> ReadoutDirections {
+    private func readoutInputs(classInLatent: Float, n: Int = 900, bits: Int = 8, inputWeight: Double = 1) -> ReadoutDirections {
         var rng = RandomSource(seed: 7)
         var predictions = Matrix(rows: n, columns: 6), logits = Matrix(rows: n, columns: bits)
         let embedding: [[Float]] = (0..<3).map { _ in (0..<bits).map { _ in rng.normal() } }
@@ -190,7 +201,16 @@ final class ClassAlignedReadoutTests: XCTestCase {
             for j in 0..<6 { predictions[i, j] = (j % 3 == y ? 0.8 : 0.1) + 0.02 * rng.normal() }
             for k in 0..<bits { logits[i, k] = classInLatent * embedding[y][k] + rng.normal() }
         }
-        return ReadoutDirections(predictions: predictions, logits: logits, classCount: 3)
+        return ReadoutDirections(predictions: predictions, logits: logits, classCount: 3, inputWeight: inputWeight)
+    }
+
+    /// `--tune auto`'s readout weight multiplies q's columns of D, and only them.
+    func testInputWeightScalesTheInputClassifiersColumns() {
+        let plain = readoutInputs(classInLatent: 1), doubled = readoutInputs(classInLatent: 1, inputWeight: 2)
+        XCTAssertEqual(Array(doubled.scales.prefix(3)), [1, 1, 1])
+        for j in 3..<6 { XCTAssertEqual(doubled.scales[j], 2 * plain.scales[j], accuracy: 1e-12) }
+        XCTAssertNotEqual(plain.scales[3], 1, "s balances the blocks before the weight applies")
+        XCTAssertEqual(readoutInputs(classInLatent: 1, inputWeight: 1).covariance, plain.covariance)
     }
 
     func testACrowdedReadoutIsRefittedWithLatentBitsThatVaryWithinAClass() {

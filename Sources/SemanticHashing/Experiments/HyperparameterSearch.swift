@@ -51,6 +51,8 @@ public struct HyperparameterSearch: Sendable {
         public var failure: String?
         /// Each validation query's score, for paired comparisons (`BudgetedTuning`); empty otherwise.
         public var queryScores: [Double] = []
+        /// The multiplier of the input classifier's scale in the class-aligned readout (`BudgetedTuning`).
+        public var readoutInputWeight = 1.0
     }
 
     public let dataset: Dataset

@@ -8,8 +8,9 @@ extension ClassAlignedReadout {
     /// of its items, for a trained `model` with a supervision head. When one code would hold more
     /// than `CodeUsage.largestShareWarning` of `data`'s items, P is refitted split
     /// (`ReadoutDirections`), with more bits kept for the latent each time, until none does.
+    /// `inputWeight` multiplies q's balancing scale s (`--tune auto` chooses it on held-out items).
     public static func fit(_ model: HashingVAE, on data: DataSplit, seed: UInt64, itqIterations: Int = 50,
-                           settings: BaselineSettings = BaselineSettings()) -> ClassAlignedReadout {
+                           settings: BaselineSettings = BaselineSettings(), inputWeight: Double = 1) -> ClassAlignedReadout {
         let classCount = model.configuration.classCount, bits = model.configuration.bits
         let labelled = BaselineSupport.labelledRows(data.labels)
         let classifier = labelled.isEmpty ? nil : LogisticRegression.fit(
@@ -17,11 +18,12 @@ extension ClassAlignedReadout {
             l2: settings.classifierL2, maximumIterations: settings.classifierIterations, tolerance: settings.classifierTolerance).model
         let inputClassifier = classifier.map { InputClassifier(weights: $0.weights, bias: $0.bias, multiLabel: model.configuration.multiLabel) }
         let (predictions, logits) = inputsInChunks(model, data.features, inputClassifier: inputClassifier)
-        let directions = ReadoutDirections(predictions: predictions, logits: logits, classCount: classCount)
+        let directions = ReadoutDirections(predictions: predictions, logits: logits, classCount: classCount, inputWeight: inputWeight)
         let classDirections = LabelITQBaseline.probabilityDirections(classCount: classCount, multiLabel: model.configuration.multiLabel, bits: bits)
         let (projection, attempts) = directions.leastCrowdedProjection(classDirections: classDirections, seed: seed, itqIterations: itqIterations)
         var readout = ClassAlignedReadout(mean: directions.mean, projection: projection, inputClassifier: inputClassifier)
         readout.fitAttempts = attempts
+        readout.inputWeight = inputWeight
         return readout
     }
 
@@ -82,7 +84,7 @@ struct ReadoutDirections {
     let classEigen: SymmetricEigendecomposition
     let latentEigen: SymmetricEigendecomposition
 
-    init(predictions: Matrix, logits: Matrix, classCount: Int) {
+    init(predictions: Matrix, logits: Matrix, classCount: Int, inputWeight: Double = 1) {
         features = Matrix.hstack([predictions, logits])
         predictionColumns = predictions.columns
         bits = logits.columns
@@ -92,7 +94,7 @@ struct ReadoutDirections {
         let c = predictionColumns, w = c + bits, b = bits
         let predictionBlock = (0..<c).flatMap { j in (0..<c).map { k in covariance[j * w + k] } }
         let s = ClassAlignedReadout.balancingScale(predictionBlock, columns: c, classCount: classCount)
-        let scales = (0..<c).map { $0 < classCount ? 1 : Double(s) }
+        let scales = (0..<c).map { $0 < classCount ? 1 : Double(s) * inputWeight }
         self.scales = scales
         let scaledPredictions = (0..<c).flatMap { j in (0..<c).map { k in predictionBlock[j * c + k] * scales[j] * scales[k] } }
         classEigen = SymmetricEigendecomposition(symmetric: scaledPredictions, size: c)

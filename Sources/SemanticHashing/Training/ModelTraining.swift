@@ -29,8 +29,10 @@ public enum ModelTraining {
 
     /// Trains or fits a model on `data` (training + validation items, labels as the supervision
     /// leaves them); a supervised VAE's configuration records the share of labelled items. The
-    /// epoch history is empty for the classical models.
+    /// epoch history is empty for the classical models. `readoutInputWeight`: see
+    /// `ClassAlignedReadout.fit(_:on:seed:itqIterations:settings:inputWeight:)`.
     public static func fit(_ configuration: ModelConfiguration, on data: DataSplit, options: TrainingOptions,
+                           readoutInputWeight: Double = 1,
                            onBatch: (Int, Int, LossBreakdown) -> Void = { _, _, _ in },
                            onEpoch: (EpochSummary) -> Void = { _ in }) throws -> (model: any HashingModel, history: [EpochSummary]) {
         try configuration.validate()
@@ -39,7 +41,7 @@ public enum ModelTraining {
             let model = HashingVAE(configuration: recordingLabelledShare(configuration, of: data), seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
             if model.configuration.readsClassesIntoCodes {
-                model.readout = ClassAlignedReadout.fit(model, on: data, seed: options.seed)
+                model.readout = ClassAlignedReadout.fit(model, on: data, seed: options.seed, inputWeight: readoutInputWeight)
             }
             return (model, history)
         case .classical:

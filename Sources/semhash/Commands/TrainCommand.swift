@@ -16,7 +16,8 @@ let trainCommand = Command(
     --tune auto searches the weights the command line does not fix within --budget: it hides the
     labels of 30 % of the labelled training items, trains candidates (the defaults first, then
     draws within ×100 of α and γ and ×10 of β), and scores how well the hidden items' codes
-    retrieve each other's classes. The best candidate replaces the starting weights if it is ahead
+    retrieve each other's classes; models that read an input classifier into their codes are also
+    scored with its weight there ×½, 2, 4 (a refit, not a training). The best candidate replaces the starting weights if it is ahead
     by three standard errors of the per-query difference; the final model trains with the winner
     and every label. Only labels that training may use are read; the test split is never touched.
     Example:
@@ -94,19 +95,21 @@ struct TrainingSettings {
                                         pairSimilarity: try CommonOptions.pairSimilarity(args), bitBalance: try CommonOptions.bitBalance(args))
         try config.validate()
         var tuningJSON: [[String: Any]]?
+        var readoutInputWeight = 1.0
         if tune {
             let outcome = try tuneWeights(config, on: masked.split, options: options, quiet: quiet)
             weights = outcome.chosen.weights
+            readoutInputWeight = outcome.chosen.readoutInputWeight
             config.weights = weights
             tuningJSON = outcome.ranked.map { c in
-                ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma, "chosen": c.weights == weights,
-                 "score": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
+                ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma, "readout_input_weight": c.readoutInputWeight,
+                 "chosen": Self.same(c, outcome.chosen), "score": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
             }
         }
         let batchesTotal = options.epochs * ((masked.split.count + options.batchSize - 1) / options.batchSize)
         let bar = ProgressReporter(label: "\(preset.paperName) \(bits) bits", total: batchesTotal, quiet: quiet)
         let start = Date()
-        let (model, history) = try ModelTraining.fit(config, on: masked.split, options: options, onBatch: { _, _, losses in
+        let (model, history) = try ModelTraining.fit(config, on: masked.split, options: options, readoutInputWeight: readoutInputWeight, onBatch: { _, _, losses in
             bar.advance(detail: String(format: "loss %.4g", losses.total))
         }, onEpoch: { e in
             bar.log(String(format: "epoch %d/%d  loss %.5g  rec %.4g  kl %.4g  point %.4g  pair %.4g  (%.2f s)",
@@ -129,7 +132,7 @@ struct TrainingSettings {
                                    "alpha": weights.alpha, "beta": weights.beta, "gamma": weights.gamma]
         if let tuningJSON { json["tuning"] = tuningJSON }
         if let readout = (model as? HashingVAE)?.readout, let kept = readout.fitAttempts.last {
-            json["readout"] = ["split_bits": kept.splitBits, "largest_share": kept.largestShare,
+            json["readout"] = ["split_bits": kept.splitBits, "largest_share": kept.largestShare, "input_weight": readout.inputWeight,
                                "attempts": readout.fitAttempts.map { ["split_bits": $0.splitBits, "largest_share": $0.largestShare] }]
         }
         return Result(file: file, trainSeconds: seconds, summaryJSON: json)
@@ -148,6 +151,7 @@ struct TrainingSettings {
         func number(_ v: Double) -> String { String(format: "%.3g", v) }
         func describe(_ c: BudgetedTuning.Candidate) -> String {
             "α=\(number(c.weights.alpha)) β=\(number(c.weights.beta)) γ=\(number(c.weights.gamma))"
+                + (c.readoutInputWeight == 1 ? "" : ", input classifier ×\(number(c.readoutInputWeight)) in the readout")
         }
         // The bar counts seconds of the budget, so its ETA is the time the budget leaves.
         let bar = ProgressReporter(label: "tune", total: Int(budget.rounded(.up)), quiet: quiet)
@@ -161,14 +165,19 @@ struct TrainingSettings {
             throw SemanticHashingError.trainingDiverged(reason: "every --tune candidate diverged (\(outcome.current.failure ?? "no candidate ran")); try a lower --learning-rate")
         }
         let tried = "\(outcome.ranked.count) candidate\(outcome.ranked.count == 1 ? "" : "s")"
-        if outcome.chosen.weights == outcome.current.weights {
+        if Self.same(outcome.chosen, outcome.current) {
             let best = outcome.ranked[0]
             log("kept the starting weights (held-out \(String(format: "%.4f", score))) after \(tried): "
-                + (best.weights == outcome.current.weights ? "none scored higher"
+                + (Self.same(best, outcome.current) ? "none scored higher"
                    : "the best, \(describe(best)) at \(String(format: "%.4f", best.score ?? 0)), is not ahead by \(Int(BudgetedTuning.requiredStandardErrors)) standard errors of the per-query difference"))
         } else {
             log("tuned after \(tried): \(describe(outcome.chosen)), held-out \(String(format: "%.4f", score)) against \(String(format: "%.4f", outcome.current.score ?? 0)) with the starting weights")
         }
         return outcome
+    }
+
+    /// Whether two tuning candidates are the same setting (weights and readout).
+    private static func same(_ a: BudgetedTuning.Candidate, _ b: BudgetedTuning.Candidate) -> Bool {
+        a.weights == b.weights && a.readoutInputWeight == b.readoutInputWeight
     }
 }

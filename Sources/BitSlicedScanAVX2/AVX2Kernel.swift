@@ -17,7 +17,7 @@ import BitSlicedScan
 /// guard ScanKernel.avx2.isSupported else { … }
 /// let block = AVX2Kernel.firstMatch32(planes: p, queryMasks: q, threshold: 7, blocks: 0..<n, counts: c, mask: &m)
 /// ```
-public enum AVX2Kernel {
+public enum AVX2Kernel: CompiledKernel {
     public typealias Lanes = SIMD4<UInt64>
 
     public static func firstMatch16(planes: UnsafePointer<Lanes>, queryMasks: UnsafePointer<Lanes>, threshold: Int,

@@ -17,7 +17,7 @@ import BitSlicedScan
 /// guard ScanKernel.avx512.isSupported else { … }
 /// let block = AVX512Kernel.firstMatch32(planes: p, queryMasks: q, threshold: 7, blocks: 0..<n, counts: c, mask: &m)
 /// ```
-public enum AVX512Kernel {
+public enum AVX512Kernel: CompiledKernel {
     public typealias Lanes = SIMD8<UInt64>
 
     public static func firstMatch16(planes: UnsafePointer<Lanes>, queryMasks: UnsafePointer<Lanes>, threshold: Int,

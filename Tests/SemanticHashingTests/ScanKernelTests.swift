@@ -68,38 +68,10 @@ final class ScanKernelTests: XCTestCase {
 
     /// The kernel entry for `bits` as the scan calls it: a constant length for 16, 32 and 64
     /// (and, with `general`, the any-length path for those too).
-    func portableEntry(bits: Int, general: Bool) -> FirstMatch<SIMD2<UInt64>> {
+    func entry<Scanner: BlockScanner>(_: Scanner.Type, bits: Int, general: Bool) -> FirstMatch<Scanner.Lanes> {
         { p, n, q, t, blocks, s, m in
             func run<L: CodeLength>(_: L.Type) -> Int {
-                PortableScanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
-            }
-            switch general ? 0 : bits {
-            case 16: return run(Bits16.self)
-            case 32: return run(Bits32.self)
-            case 64: return run(Bits64.self)
-            default: return run(AnyBits.self)
-            }
-        }
-    }
-
-    func avx2Entry(bits: Int, general: Bool) -> FirstMatch<SIMD4<UInt64>> {
-        { p, n, q, t, blocks, s, m in
-            func run<L: CodeLength>(_: L.Type) -> Int {
-                AVX2Scanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
-            }
-            switch general ? 0 : bits {
-            case 16: return run(Bits16.self)
-            case 32: return run(Bits32.self)
-            case 64: return run(Bits64.self)
-            default: return run(AnyBits.self)
-            }
-        }
-    }
-
-    func avx512Entry(bits: Int, general: Bool) -> FirstMatch<SIMD8<UInt64>> {
-        { p, n, q, t, blocks, s, m in
-            func run<L: CodeLength>(_: L.Type) -> Int {
-                AVX512Scanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
+                Scanner.firstMatch(L.self, planes: p, bits: n, queryMasks: q, threshold: t, blocks: blocks, counts: s, mask: &m)
             }
             switch general ? 0 : bits {
             case 16: return run(Bits16.self)
@@ -132,14 +104,14 @@ final class ScanKernelTests: XCTestCase {
                 let thresholds = bits <= 64 ? Array(1...bits) : Array(Set(stride(from: 1, through: bits, by: 9)).union([bits / 2 - 1, bits / 2, bits])).sorted()
                 for general in [false, true] where !general || [16, 32, 64].contains(bits) {
                     checkMasks("portable\(general ? " general" : "")", database: database, queries: queries, thresholds: thresholds,
-                               portableEntry(bits: bits, general: general))
+                               entry(PortableScanner.self, bits: bits, general: general))
                     if ScanKernel.avx2.isSupported {
                         checkMasks("avx2\(general ? " general" : "")", database: database, queries: queries, thresholds: thresholds,
-                                   avx2Entry(bits: bits, general: general))
+                                   entry(AVX2Scanner.self, bits: bits, general: general))
                     }
                     if ScanKernel.avx512.isSupported {
                         checkMasks("avx512\(general ? " general" : "")", database: database, queries: queries, thresholds: thresholds,
-                                   avx512Entry(bits: bits, general: general))
+                                   entry(AVX512Scanner.self, bits: bits, general: general))
                     }
                 }
                 checkMasks("four lanes, baseline", database: database, queries: queries, thresholds: thresholds, baselineFourLanes)

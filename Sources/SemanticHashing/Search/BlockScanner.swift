@@ -35,42 +35,27 @@ enum PortableScanner: BlockScanner {
     }
 }
 
-/// Four lanes, compiled for x86-64-v3 in its own module: one call per block that has a match.
-/// Use only when `ScanKernel.avx2.isSupported`.
-enum AVX2Scanner: BlockScanner {
-    typealias Lanes = SIMD4<UInt64>
+/// A kernel compiled for a wider instruction set in its own module: one call per block that has a
+/// match. Use only when the matching `ScanKernel` `isSupported`.
+enum CompiledScanner<Kernel: CompiledKernel>: BlockScanner {
+    typealias Lanes = Kernel.Lanes
 
     @inline(__always)
     static func firstMatch<Length: CodeLength>(_ length: Length.Type, planes: UnsafePointer<Lanes>, bits: Int,
                                                queryMasks: UnsafePointer<Lanes>, threshold: Int, blocks: Range<Int>,
                                                counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
         switch Length.bits {
-        case 16?: AVX2Kernel.firstMatch16(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
-        case 32?: AVX2Kernel.firstMatch32(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
-        case 64?: AVX2Kernel.firstMatch64(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        case 16?: Kernel.firstMatch16(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        case 32?: Kernel.firstMatch32(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
+        case 64?: Kernel.firstMatch64(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
         default:
-            AVX2Kernel.firstMatchAnyLength(planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
-                                           blocks: blocks, counts: counts, mask: &mask)
+            Kernel.firstMatchAnyLength(planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
+                                       blocks: blocks, counts: counts, mask: &mask)
         }
     }
 }
 
-/// Eight lanes, compiled for x86-64-v4 in its own module: one call per block that has a match.
-/// Use only when `ScanKernel.avx512.isSupported`.
-enum AVX512Scanner: BlockScanner {
-    typealias Lanes = SIMD8<UInt64>
-
-    @inline(__always)
-    static func firstMatch<Length: CodeLength>(_ length: Length.Type, planes: UnsafePointer<Lanes>, bits: Int,
-                                               queryMasks: UnsafePointer<Lanes>, threshold: Int, blocks: Range<Int>,
-                                               counts: UnsafeMutablePointer<Lanes>, mask: inout Lanes) -> Int {
-        switch Length.bits {
-        case 16?: AVX512Kernel.firstMatch16(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
-        case 32?: AVX512Kernel.firstMatch32(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
-        case 64?: AVX512Kernel.firstMatch64(planes: planes, queryMasks: queryMasks, threshold: threshold, blocks: blocks, counts: counts, mask: &mask)
-        default:
-            AVX512Kernel.firstMatchAnyLength(planes: planes, bits: bits, queryMasks: queryMasks, threshold: threshold,
-                                           blocks: blocks, counts: counts, mask: &mask)
-        }
-    }
-}
+/// Four lanes, compiled for x86-64-v3 (`ScanKernel.avx2`).
+typealias AVX2Scanner = CompiledScanner<AVX2Kernel>
+/// Eight lanes, compiled for x86-64-v4 (`ScanKernel.avx512`).
+typealias AVX512Scanner = CompiledScanner<AVX512Kernel>

@@ -117,7 +117,8 @@ public struct BudgetedTuning: Sendable {
 
     /// Trains with `weights` and scores the queries against the references: first with the readout
     /// as trained, then, for a model that reads an input classifier into its codes, with each of
-    /// `readoutInputWeights`. `seconds` of each is the time to make it: the training for the first.
+    /// `readoutInputWeights`. `seconds` of each is the time since the previous one was scored: the
+    /// training for the first, the shared readout inputs and a fit for the second.
     public func score(_ weights: LossWeights) -> [Candidate] {
         var config = configuration
         config.weights = weights
@@ -134,10 +135,12 @@ public struct BudgetedTuning: Sendable {
             let (model, _) = try ModelTraining.fit(config, on: training, options: options)
             var candidates = [scored(model, inputWeight: 1)]
             if let vae = model as? HashingVAE, vae.readout?.inputClassifier != nil {
+                start = Date()
+                let inputs = ClassAlignedReadout.Inputs(vae, on: training)   // once: q and the forward pass do not depend on m
                 for m in Self.readoutInputWeights {
-                    start = Date()
-                    vae.readout = ClassAlignedReadout.fit(vae, on: training, seed: options.seed, inputWeight: m)
+                    vae.readout = ClassAlignedReadout.fit(inputs, seed: options.seed, inputWeight: m)
                     candidates.append(scored(vae, inputWeight: m))
+                    start = Date()
                 }
             }
             return candidates

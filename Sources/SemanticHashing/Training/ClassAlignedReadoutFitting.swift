@@ -11,17 +11,35 @@ extension ClassAlignedReadout {
     /// `inputWeight` multiplies q's balancing scale s (`--tune auto` chooses it on held-out items).
     public static func fit(_ model: HashingVAE, on data: DataSplit, seed: UInt64, itqIterations: Int = 50,
                            settings: BaselineSettings = BaselineSettings(), inputWeight: Double = 1) -> ClassAlignedReadout {
-        let classCount = model.configuration.classCount, bits = model.configuration.bits
-        let labelled = BaselineSupport.labelledRows(data.labels)
-        let classifier = labelled.isEmpty ? nil : LogisticRegression.fit(
-            features: data.features.gatherRows(labelled), labels: data.labels.gatherRows(labelled),
-            l2: settings.classifierL2, maximumIterations: settings.classifierIterations, tolerance: settings.classifierTolerance).model
-        let inputClassifier = classifier.map { InputClassifier(weights: $0.weights, bias: $0.bias, multiLabel: model.configuration.multiLabel) }
-        let (predictions, logits) = inputsInChunks(model, data.features, inputClassifier: inputClassifier)
-        let directions = ReadoutDirections(predictions: predictions, logits: logits, classCount: classCount, inputWeight: inputWeight)
-        let classDirections = LabelITQBaseline.probabilityDirections(classCount: classCount, multiLabel: model.configuration.multiLabel, bits: bits)
+        fit(Inputs(model, on: data, settings: settings), seed: seed, itqIterations: itqIterations, inputWeight: inputWeight)
+    }
+
+    /// What every fit for one trained model and one set of items shares, whatever `inputWeight`:
+    /// q, and [ŷ_T | q] and ℓ of every item (`--tune auto` fits several weights from one of these).
+    struct Inputs {
+        let inputClassifier: InputClassifier?
+        let predictions: Matrix, logits: Matrix
+        let classCount: Int, multiLabel: Bool
+
+        init(_ model: HashingVAE, on data: DataSplit, settings: BaselineSettings = BaselineSettings()) {
+            classCount = model.configuration.classCount
+            multiLabel = model.configuration.multiLabel
+            let labelled = BaselineSupport.labelledRows(data.labels)
+            let classifier = labelled.isEmpty ? nil : LogisticRegression.fit(
+                features: data.features.gatherRows(labelled), labels: data.labels.gatherRows(labelled),
+                l2: settings.classifierL2, maximumIterations: settings.classifierIterations, tolerance: settings.classifierTolerance).model
+            inputClassifier = classifier.map { InputClassifier(weights: $0.weights, bias: $0.bias, multiLabel: model.configuration.multiLabel) }
+            (predictions, logits) = ClassAlignedReadout.inputsInChunks(model, data.features, inputClassifier: inputClassifier)
+        }
+    }
+
+    /// μ and P from `inputs`, with q's balancing scale multiplied by `inputWeight`.
+    static func fit(_ inputs: Inputs, seed: UInt64, itqIterations: Int = 50, inputWeight: Double = 1) -> ClassAlignedReadout {
+        let bits = inputs.logits.columns
+        let directions = ReadoutDirections(predictions: inputs.predictions, logits: inputs.logits, classCount: inputs.classCount, inputWeight: inputWeight)
+        let classDirections = LabelITQBaseline.probabilityDirections(classCount: inputs.classCount, multiLabel: inputs.multiLabel, bits: bits)
         let (projection, attempts) = directions.leastCrowdedProjection(classDirections: classDirections, seed: seed, itqIterations: itqIterations)
-        var readout = ClassAlignedReadout(mean: directions.mean, projection: projection, inputClassifier: inputClassifier)
+        var readout = ClassAlignedReadout(mean: directions.mean, projection: projection, inputClassifier: inputs.inputClassifier)
         readout.fitAttempts = attempts
         readout.inputWeight = inputWeight
         return readout

@@ -18,8 +18,8 @@ let experimentCommand = Command(
     One sweep at a time may use a results file (a second one waits for the lock or stops).
     Results are bit-identical for the same settings, machine, compute backend, kernel thread
     count (SEMHASH_THREADS) and text lemmatiser (WordNet, or Porter2 where it is missing); keep
-    them the same when resuming. On 2 cores the kernels'
-    own threads and --jobs compete: SEMHASH_THREADS=1 with --jobs 2 is the fastest setting measured.
+    them the same when resuming. On 2 cores the kernels' own threads and --jobs compete:
+    SEMHASH_THREADS=1 with --jobs 2 is the fastest setting measured.
     Example:
       semhash experiment --data snippets:DATA/snippets --models ssb-vae,phs-gs,vdsh-s --bits 16,32 \\
         --supervision 0.1:1.0:0.1 --runs 5 --hyperparameters reference-hyperparameters.csv --out results.csv

@@ -17,9 +17,9 @@ let trainCommand = Command(
     labels of 30 % of the labelled training items, trains candidates (the defaults first, then
     draws within ×100 of α and γ and ×10 of β), and scores how well the hidden items' codes
     retrieve each other's classes; models that read an input classifier into their codes are also
-    scored with its weight there ×½, 2, 4 (a refit, not a training). The best candidate replaces the starting weights if it is ahead
-    by three standard errors of the per-query difference; the final model trains with the winner
-    and every label. Only labels that training may use are read; the test split is never touched.
+    scored with its weight there ×½, 2, 4 (a refit, not a training). The best candidate replaces
+    the starting weights if it is ahead by three standard errors of the per-query difference; the
+    final model trains with the winner and every label. Only labels that training may use are read; the test split is never touched.
     Example:
       semhash train --data snippets:DATA/snippets --model ssb-vae --bits 16 --supervision 0.1 --out m.semhash
       semhash train --data text:my-corpus --model ssb-vae --bits 32 --tune auto --budget 10m

@@ -19,7 +19,8 @@ let trainCommand = Command(
     retrieve each other's classes; models that read an input classifier into their codes are also
     scored with its weight there ×½, 2, 4 (a refit, not a training). The best candidate replaces
     the starting weights if it is ahead by three standard errors of the per-query difference; the
-    final model trains with the winner and every label. Only labels that training may use are read; the test split is never touched.
+    final model trains with the winner and every label. Only labels that training may use are
+    read; the test split is never touched.
     Example:
       semhash train --data snippets:DATA/snippets --model ssb-vae --bits 16 --supervision 0.1 --out m.semhash
       semhash train --data text:my-corpus --model ssb-vae --bits 32 --tune auto --budget 10m

@@ -87,16 +87,40 @@ final class LayerGradientTests: XCTestCase {
 }
 
 final class VectorSquareRootTests: XCTestCase {
-    func testSquareRootMatchesScalarAcrossTheNormalRange() {
-        var worst: Float = 0
+    /// Lane values spread over the normal range, each lane different, for both square roots.
+    private func sweep(_ body: (SIMD16<Float>) -> Void) {
         var v: Float = 1e-37
         while v < 1e37 {
-            let root = VectorMath.squareRoot(SIMD16(repeating: v))[3]
-            worst = max(worst, abs(root - v.squareRoot()) / v.squareRoot())
+            var lanes = SIMD16<Float>()
+            for lane in 0..<16 { lanes[lane] = v * (1 + Float(lane) / 16) }
+            body(lanes)
             v *= 1.013
         }
+    }
+
+    func testNewtonSquareRootIsWithinTwoTenthsOfAMillionth() {
+        var worst: Float = 0
+        sweep { lanes in
+            let root = VectorMath.newtonSquareRoot(lanes)
+            for lane in 0..<16 { worst = max(worst, abs(root[lane] - lanes[lane].squareRoot()) / lanes[lane].squareRoot()) }
+        }
         XCTAssertLessThan(worst, 3e-7)
+        XCTAssertGreaterThan(worst, 0, "the sweep should reach inputs where Newton is not exact")
+        XCTAssertEqual(VectorMath.newtonSquareRoot(SIMD16(repeating: 0))[0], 0)
+        XCTAssertEqual(VectorMath.newtonSquareRoot(SIMD16(repeating: -1))[0], 0)
+    }
+
+    func testSquareRootIsCorrectlyRoundedOnX86() throws {
+        #if arch(x86_64)
+        var mismatches = 0
+        sweep { lanes in
+            let root = VectorMath.squareRoot(lanes)
+            for lane in 0..<16 where root[lane] != lanes[lane].squareRoot() { mismatches += 1 }
+        }
+        XCTAssertEqual(mismatches, 0)
         XCTAssertEqual(VectorMath.squareRoot(SIMD16(repeating: 0))[0], 0)
-        XCTAssertEqual(VectorMath.squareRoot(SIMD16(repeating: -1))[0], 0)
+        #else
+        throw XCTSkip("the hardware square root is used on x86-64 only")
+        #endif
     }
 }

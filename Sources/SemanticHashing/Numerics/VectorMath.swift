@@ -1,4 +1,7 @@
 import Foundation
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// SIMD element-wise and reduction helpers for the model code: a fast `exp`, row-wise softmax
 /// with log-sum-exp, and the BLAS-1 style `axpy`, `scale`, `dot`, `sum`.
@@ -64,14 +67,26 @@ public enum VectorMath {
         return (p, unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000)
     }
 
-    /// √v lane by lane (relative error ≤ 2e-7 for normal v; 0 for v ≤ 0; subnormal v give a
-    /// value within 1e-19 of the truth). `SIMD.squareRoot()` is lowered to one libm call per lane
-    /// here, so this uses the reciprocal-square-root bit trick refined by three Newton steps:
+    /// √v lane by lane, correctly rounded on x86-64 (SSE2's `sqrtps`, present on every x86-64
+    /// CPU). `SIMD.squareRoot()` is lowered to one libm call per lane here (libm must set errno),
+    /// which made Adam's update compute-bound. Elsewhere the reciprocal-square-root bit trick
+    /// refined by three Newton steps stands in (relative error ≤ 2e-7 for normal v, 0 for v ≤ 0):
     /// ```
     /// y₀ = bits⁻¹(0x5F375A86 − bits(v)/2),  y ← y·(3/2 − v/2·y²),  √v = v·y
     /// ```
     @inline(__always)
     public static func squareRoot(_ v: SIMD16<Float>) -> SIMD16<Float> {
+        #if arch(x86_64)
+        return SIMD16(lowHalf: SIMD8(lowHalf: _mm_sqrt_ps(v.lowHalf.lowHalf), highHalf: _mm_sqrt_ps(v.lowHalf.highHalf)),
+                      highHalf: SIMD8(lowHalf: _mm_sqrt_ps(v.highHalf.lowHalf), highHalf: _mm_sqrt_ps(v.highHalf.highHalf)))
+        #else
+        return newtonSquareRoot(v)
+        #endif
+    }
+
+    /// The portable √v of `squareRoot` (kept callable everywhere so that it stays tested).
+    @inline(__always)
+    static func newtonSquareRoot(_ v: SIMD16<Float>) -> SIMD16<Float> {
         var x = v
         x.replace(with: .leastNormalMagnitude, where: v .< .leastNormalMagnitude)
         var y = unsafeBitCast(0x5F37_5A86 &- (unsafeBitCast(x, to: SIMD16<UInt32>.self) &>> 1), to: SIMD16<Float>.self)

@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The four-lane scan kernel is compiled for x86-64-v3 (AVX2, BMI1/2, POPCNT, …), the eight-lane one
-// for x86-64-v4 (AVX-512), each called only after a run-time check of the processor; everything
-// else keeps the toolchain's baseline target.
+// The four-lane scan kernel and the training step's element-wise kernels are compiled once more for
+// x86-64-v3 (AVX2, BMI1/2, POPCNT, …), the eight-lane scan kernel and the element-wise kernels
+// again for x86-64-v4 (AVX-512), each called only after a run-time check of the processor;
+// everything else keeps the toolchain's baseline target.
 // `-Xcc -march=…` because Swift's own `-target-cpu` rejects the x86-64-v3 level name; the clang
 // importer's target options set the code generator's features as well. Other architectures
 // build the module for their baseline and never call it.
@@ -30,9 +31,14 @@ let package = Package(
         .target(name: "BitSlicedScan"),
         .target(name: "BitSlicedScanAVX2", dependencies: ["BitSlicedScan"], swiftSettings: avx2KernelSettings),
         .target(name: "BitSlicedScanAVX512", dependencies: ["BitSlicedScan"], swiftSettings: avx512KernelSettings),
+        // Adam, softmax and sparse-row loops, written once (inlined by the modules below).
+        .target(name: "VectorKernels"),
+        .target(name: "VectorKernelsAVX2", dependencies: ["VectorKernels"], swiftSettings: avx2KernelSettings),
+        .target(name: "VectorKernelsAVX512", dependencies: ["VectorKernels"], swiftSettings: avx512KernelSettings),
         .target(
             name: "SemanticHashing",
-            dependencies: ["CZlib", "BitSlicedScan", "BitSlicedScanAVX2", "BitSlicedScanAVX512"]
+            dependencies: ["CZlib", "BitSlicedScan", "BitSlicedScanAVX2", "BitSlicedScanAVX512",
+                           "VectorKernels", "VectorKernelsAVX2", "VectorKernelsAVX512"]
         ),
         .executableTarget(
             name: "semhash",
@@ -43,6 +49,7 @@ let package = Package(
             dependencies: ["SemanticHashing"],
             exclude: ["README.md"]
         ),
-        .testTarget(name: "SemanticHashingTests", dependencies: ["SemanticHashing", "BitSlicedScan", "BitSlicedScanAVX2", "BitSlicedScanAVX512"]),
+        .testTarget(name: "SemanticHashingTests", dependencies: ["SemanticHashing", "BitSlicedScan", "BitSlicedScanAVX2", "BitSlicedScanAVX512",
+                                                              "VectorKernels", "VectorKernelsAVX2", "VectorKernelsAVX512"]),
     ]
 )

@@ -104,6 +104,10 @@ final class ComputeBackendTests: XCTestCase {
             XCTAssertTrue(try ComputeBackend.selected(environment: [:]) === blas)
             XCTAssertTrue(try ComputeBackend.selected(environment: ["SEMHASH_BACKEND": "blas"]) === blas)
             XCTAssertTrue(blas.name.contains("BLAS"), blas.name)
+            if blas.name.hasPrefix("OpenBLAS") {
+                // OpenBLAS picks its kernels by processor; the name must say which ran.
+                XCTAssertNotNil(blas.name.range(of: #"^OpenBLAS \([^,]+, core [A-Za-z0-9_]+\)"#, options: .regularExpression), blas.name)
+            }
         } else {
             XCTAssertThrowsError(try ComputeBackend.selected(environment: ["SEMHASH_BACKEND": "blas"]))
         }

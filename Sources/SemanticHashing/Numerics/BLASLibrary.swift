@@ -13,7 +13,7 @@ import Darwin
 ///
 /// ```swift
 /// if let blas = BLASLibrary.load() {
-///     print(blas.displayName)     // "OpenBLAS (libopenblas.so.0)"
+///     print(blas.displayName)     // "OpenBLAS (libopenblas.so.0, core Haswell)"
 /// }
 /// ```
 final class BLASLibrary: @unchecked Sendable {
@@ -26,6 +26,7 @@ final class BLASLibrary: @unchecked Sendable {
                                       UnsafePointer<Float>?, Int32,
                                       Float, UnsafeMutablePointer<Float>?, Int32) -> Void
     typealias SetThreadCount = @convention(c) (Int32) -> Void
+    typealias CoreName = @convention(c) () -> UnsafePointer<CChar>?
 
     private static let rowMajor: Int32 = 101
     private static let noTranspose: Int32 = 111
@@ -41,7 +42,9 @@ final class BLASLibrary: @unchecked Sendable {
     }
 
     let path: String
-    /// "OpenBLAS (libopenblas.so.0)", "Accelerate (…)" or "BLAS (libblas.so.3)".
+    /// "OpenBLAS (libopenblas.so.0, core Haswell)", "Accelerate (…)" or "BLAS (libblas.so.3)".
+    /// OpenBLAS's kernels are named because it picks them by processor (OPENBLAS_CORETYPE
+    /// overrides it), and they change both the speed and the last bits of every product.
     let displayName: String
     /// Whether a call runs on the calling thread only, so callers may split a product into
     /// blocks and run them on their own threads: OpenBLAS (set to one thread of its own) and the
@@ -80,7 +83,11 @@ final class BLASLibrary: @unchecked Sendable {
             let shortName = path.split(separator: "/").last.map(String.init) ?? path
             let isAccelerate = path.contains("Accelerate")
             let family = isOpenBLAS ? "OpenBLAS" : (isAccelerate ? "Accelerate" : "BLAS")
-            return BLASLibrary(path: path, displayName: "\(family) (\(shortName))",
+            let core = dlsym(handle, "openblas_get_corename")
+                .flatMap { unsafeBitCast($0, to: CoreName.self)() }
+                .map { String(cString: $0) }
+                .flatMap { $0.isEmpty ? nil : ", core \($0)" } ?? ""
+            return BLASLibrary(path: path, displayName: "\(family) (\(shortName)\(core))",
                                runsOnCallingThread: isOpenBLAS ? threadCount == 1 : !isAccelerate,
                                sgemm: unsafeBitCast(symbol, to: SGEMM.self), setThreadCount: setter)
         }

@@ -12,7 +12,7 @@ import Foundation
 /// warns on stderr and falls back; `ComputeBackend.selected(environment:)` throws instead).
 ///
 /// ```swift
-/// print(ComputeBackend.current.name)            // "OpenBLAS (libopenblas.so.0)"
+/// print(ComputeBackend.current.name)            // "OpenBLAS (libopenblas.so.0, core Haswell)"
 /// var c = Matrix(rows: 2, columns: 2)
 /// ComputeBackend.portable.gemm(a, transposeA: true, b, into: &c)
 /// ```
@@ -25,7 +25,7 @@ public final class ComputeBackend: @unchecked Sendable {
         case portable
     }
 
-    /// Human-readable name, e.g. "OpenBLAS (libopenblas.so.0)" or "Swift (portable, 2 threads)".
+    /// Human-readable name, e.g. "OpenBLAS (libopenblas.so.0, core Haswell)" or "Swift (portable, 2 threads)".
     public let name: String
     public let kind: Kind
     private let gemmImpl: GEMMFunction

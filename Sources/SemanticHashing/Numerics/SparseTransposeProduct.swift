@@ -72,7 +72,7 @@ public struct SparseTransposeProduct: Sendable {
         entryRow.withUnsafeBufferPointer { rows in
             entryValue.withUnsafeBufferPointer { values in
                 g.storage.withUnsafeBufferPointer { source in
-                    SparseKernels.weightedRowSum(indices: rows.baseAddress! + first, weights: values.baseAddress! + first,
+                    VectorKernelLevel.kernels.weightedRowSum(indices: rows.baseAddress! + first, weights: values.baseAddress! + first,
                                                  count: count, source: source.baseAddress, width: width, into: out,
                                                  accumulate: false)
                 }

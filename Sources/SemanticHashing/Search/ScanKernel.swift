@@ -32,17 +32,6 @@ public enum ScanKernel: String, CaseIterable, Sendable {
     }
 
     /// The kernel new indexes use unless told otherwise.
-    public static let fastest: ScanKernel = {
-        let automatic = ScanKernel.allCases.last { $0.isSupported } ?? .portable
-        guard let text = ProcessInfo.processInfo.environment["SEMHASH_SCAN_KERNEL"] else { return automatic }
-        guard let chosen = ScanKernel(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
-            FileHandle.standardError.write(Data("warning: ignoring SEMHASH_SCAN_KERNEL='\(text)' (valid: \(ScanKernel.allCases.map(\.rawValue).joined(separator: ", ")))\n".utf8))
-            return automatic
-        }
-        guard chosen.isSupported else {
-            FileHandle.standardError.write(Data("warning: SEMHASH_SCAN_KERNEL=\(text) is not supported by this processor; using \(automatic.rawValue)\n".utf8))
-            return automatic
-        }
-        return chosen
-    }()
+    public static let fastest: ScanKernel =
+        ProcessorFeatures.chosenLevel(variable: "SEMHASH_SCAN_KERNEL", isSupported: \.isSupported)
 }

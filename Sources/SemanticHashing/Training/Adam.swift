@@ -1,4 +1,5 @@
 import Foundation
+import VectorKernels
 
 /// The Adam optimiser (Keras defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-7).
 ///
@@ -109,6 +110,7 @@ public final class Adam: @unchecked Sendable {
             total + (piece.rows.map { $0.count * parameters[piece.parameter].value.columns } ?? piece.count)
         }
         let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let kernels = VectorKernelLevel.kernels
         withStorage(of: 0, pointers: []) { pointers in
             parallelFor(pieces.count, serial: work < 100_000) { item in
                 let piece = pieces[item]
@@ -120,7 +122,7 @@ public final class Adam: @unchecked Sendable {
                     gradient.values.storage.withUnsafeBufferPointer { values in
                         for k in rows {
                             let offset = Int(gradient.rowIndices[k]) * width
-                            Self.update(p.value + offset, values.baseAddress! + k * width, m + offset, v + offset, count: width,
+                            kernels.adamUpdate(p.value + offset, values.baseAddress! + k * width, m + offset, v + offset, count: width,
                                         rate: rate, beta1: b1, beta2: b2, epsilon: eps, clearing: nil)
                         }
                     }
@@ -129,13 +131,13 @@ public final class Adam: @unchecked Sendable {
                         for slot in rows {
                             product.computeRow(slot, into: scratch.baseAddress!)
                             let offset = Int(product.columns[slot]) * width
-                            Self.update(p.value + offset, scratch.baseAddress!, m + offset, v + offset, count: width,
+                            kernels.adamUpdate(p.value + offset, scratch.baseAddress!, m + offset, v + offset, count: width,
                                         rate: rate, beta1: b1, beta2: b2, epsilon: eps, clearing: nil)
                         }
                     }
                 default:
                     let o = piece.offset
-                    Self.update(p.value + o, p.gradient + o, m + o, v + o, count: piece.count, rate: rate,
+                    kernels.adamUpdate(p.value + o, p.gradient + o, m + o, v + o, count: piece.count, rate: rate,
                                 beta1: b1, beta2: b2, epsilon: eps, clearing: zeroingGradients ? p.gradient + o : nil)
                 }
             }
@@ -177,38 +179,6 @@ public final class Adam: @unchecked Sendable {
                                     UnsafeMutableBufferPointer(rebasing: g[(Int(row) * width)..<((Int(row) + 1) * width)]))
                 }
             }
-        }
-    }
-
-    /// The Adam update over `count` consecutive elements, 16 lanes at a time; writes zeros over
-    /// the gradient at `clearing` (the same elements) when given.
-    @inline(__always)
-    private static func update(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                               _ v: UnsafeMutablePointer<Float>, count: Int, rate: Float, beta1: Float, beta2: Float, epsilon: Float,
-                               clearing: UnsafeMutablePointer<Float>?) {
-        typealias Lanes = SIMD16<Float>
-        let width = Lanes.scalarCount
-        var i = 0
-        while i + width <= count {
-            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
-            let mi = beta1 * UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self) + (1 - beta1) * gi
-            let vi = beta2 * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + (1 - beta2) * gi * gi
-            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self) - rate * mi / (VectorMath.squareRoot(vi) + epsilon)
-            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
-            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
-            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: Lanes.self)
-            if let clearing { UnsafeMutableRawPointer(clearing + i).storeBytes(of: Lanes(), as: Lanes.self) }
-            i += width
-        }
-        while i < count {
-            let gi = g[i]
-            let mi = beta1 * m[i] + (1 - beta1) * gi
-            let vi = beta2 * v[i] + (1 - beta2) * gi * gi
-            m[i] = mi
-            v[i] = vi
-            w[i] -= rate * mi / (vi.squareRoot() + epsilon)
-            clearing?[i] = 0
-            i += 1
         }
     }
 }

@@ -27,6 +27,26 @@ enum ProcessorFeatures {
     static let supportsX86_64_v3 = cpuinfoLists(x86_64_v3Flags)
     static let supportsX86_64_v4 = cpuinfoLists(x86_64_v4Flags)
 
+    /// The level named by the environment variable when it is valid and supported (otherwise a
+    /// warning), else the last supported case: levels are declared from narrowest to widest.
+    static func chosenLevel<Level: CaseIterable & RawRepresentable>(
+        variable: String, isSupported: (Level) -> Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Level where Level.RawValue == String {
+        let automatic = Array(Level.allCases).last(where: isSupported) ?? Array(Level.allCases)[0]
+        guard let text = environment[variable] else { return automatic }
+        guard let chosen = Level(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+            let valid = Level.allCases.map(\.rawValue).joined(separator: ", ")
+            FileHandle.standardError.write(Data("warning: ignoring \(variable)='\(text)' (valid: \(valid))\n".utf8))
+            return automatic
+        }
+        guard isSupported(chosen) else {
+            FileHandle.standardError.write(Data("warning: \(variable)=\(text) is not supported by this processor; using \(automatic.rawValue)\n".utf8))
+            return automatic
+        }
+        return chosen
+    }
+
     private static func cpuinfoLists(_ flags: Set<String>) -> Bool {
         #if os(Linux) && arch(x86_64)
         guard let data = FileManager.default.contents(atPath: "/proc/cpuinfo") else { return false }

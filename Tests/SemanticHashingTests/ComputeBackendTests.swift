@@ -114,3 +114,15 @@ final class ComputeBackendTests: XCTestCase {
         XCTAssertTrue(ComputeBackend.portable.name.hasPrefix("Swift (portable, "), ComputeBackend.portable.name)
     }
 }
+
+final class OpenBLASCoreAdviceTests: XCTestCase {
+    func testAdviceOnlyWhenOpenBLASChoseKernelsOlderThanTheProcessor() {
+        XCTAssertEqual(ComputeBackend.coreAdvice(core: "Prescott", hasAVX2: true, hasAVX512: true),
+                       "OpenBLAS chose its Prescott kernels, but this processor has AVX-512; OPENBLAS_CORETYPE=SkylakeX in the environment makes the products about three times faster (codes then differ in their last bits, as with any change of BLAS kernels)")
+        XCTAssertEqual(ComputeBackend.coreAdvice(core: "Nehalem", hasAVX2: true, hasAVX512: false)?.contains("OPENBLAS_CORETYPE=Haswell"), true)
+        XCTAssertNil(ComputeBackend.coreAdvice(core: "Prescott", hasAVX2: false, hasAVX512: false), "an old processor gets no advice")
+        XCTAssertNil(ComputeBackend.coreAdvice(core: "Haswell", hasAVX2: true, hasAVX512: false))
+        XCTAssertNil(ComputeBackend.coreAdvice(core: "SkylakeX", hasAVX2: true, hasAVX512: true))
+        XCTAssertNil(ComputeBackend.coreAdvice(core: "Zen", hasAVX2: true, hasAVX512: false))
+    }
+}

@@ -42,6 +42,8 @@ final class BLASLibrary: @unchecked Sendable {
     }
 
     let path: String
+    /// The kernel family OpenBLAS chose for this processor ("Haswell", "SkylakeX", …), nil for other libraries.
+    let coreName: String?
     /// "OpenBLAS (libopenblas.so.0, core Haswell)", "Accelerate (…)" or "BLAS (libblas.so.3)".
     /// OpenBLAS's kernels are named because it picks them by processor (OPENBLAS_CORETYPE
     /// overrides it), and they change both the speed and the last bits of every product.
@@ -53,9 +55,10 @@ final class BLASLibrary: @unchecked Sendable {
     private let sgemm: SGEMM
     private let setThreadCount: SetThreadCount?
 
-    private init(path: String, displayName: String, runsOnCallingThread: Bool, sgemm: @escaping SGEMM,
+    private init(path: String, displayName: String, coreName: String?, runsOnCallingThread: Bool, sgemm: @escaping SGEMM,
                  setThreadCount: SetThreadCount?) {
         self.path = path
+        self.coreName = coreName
         self.displayName = displayName
         self.runsOnCallingThread = runsOnCallingThread
         self.sgemm = sgemm
@@ -86,8 +89,8 @@ final class BLASLibrary: @unchecked Sendable {
             let core = dlsym(handle, "openblas_get_corename")
                 .flatMap { unsafeBitCast($0, to: CoreName.self)() }
                 .map { String(cString: $0) }
-                .flatMap { $0.isEmpty ? nil : ", core \($0)" } ?? ""
-            return BLASLibrary(path: path, displayName: "\(family) (\(shortName)\(core))",
+                .flatMap { $0.isEmpty ? nil : $0 }
+            return BLASLibrary(path: path, displayName: "\(family) (\(shortName)\(core.map { ", core \($0)" } ?? ""))", coreName: core,
                                runsOnCallingThread: isOpenBLAS ? threadCount == 1 : !isAccelerate,
                                sgemm: unsafeBitCast(symbol, to: SGEMM.self), setThreadCount: setter)
         }

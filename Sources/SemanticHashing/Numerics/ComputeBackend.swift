@@ -36,12 +36,18 @@ public final class ComputeBackend: @unchecked Sendable {
                               _ b: UnsafePointer<Float>, _ ldb: Int,
                               _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
 
-    init(name: String, kind: Kind, gemm: @escaping GEMMFunction, libraryThreading: ((() -> Void) -> Void)? = nil) {
+    init(name: String, kind: Kind, advice: String? = nil, gemm: @escaping GEMMFunction,
+         libraryThreading: ((() -> Void) -> Void)? = nil) {
         self.name = name
+        self.advice = advice
         self.kind = kind
         self.gemmImpl = gemm
         self.libraryThreadingImpl = libraryThreading
     }
+
+    /// A note for the user when OpenBLAS chose kernels older than the processor (it does not know
+    /// every virtual CPU's model and falls back to SSE3 ones), else nil.
+    public let advice: String?
 
     /// Whether `withLibraryThreading` runs anything differently (OpenBLAS only).
     public var hasLibraryThreading: Bool { libraryThreadingImpl != nil }
@@ -75,7 +81,10 @@ public final class ComputeBackend: @unchecked Sendable {
     public static let blas: ComputeBackend? = {
         guard let library = BLASLibrary.load(threadCount: 1) else { return nil }
         let dispatch = BLASDispatch(library: library)
-        return ComputeBackend(name: library.displayName, kind: .blas) { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+        let advice = library.coreName.flatMap {
+            coreAdvice(core: $0, hasAVX2: ProcessorFeatures.supportsX86_64_v3, hasAVX512: ProcessorFeatures.supportsX86_64_v4)
+        }
+        return ComputeBackend(name: library.displayName, kind: .blas, advice: advice) { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
             if dispatch.splitsProducts {
                 BlockedGEMM.run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads: ParallelExecution.threadCount,
                                 kernel: library.gemm)
@@ -91,6 +100,21 @@ public final class ComputeBackend: @unchecked Sendable {
             library.setLibraryThreads(1)
         }
     }()
+
+    /// OpenBLAS kernel families without AVX2 (its names, as `openblas_get_corename` gives them).
+    static let coresWithoutAVX2: Set<String> = [
+        "Katmai", "Coppermine", "Northwood", "Prescott", "Banias", "Atom", "Core2", "Penryn", "Dunnington",
+        "Nehalem", "Sandybridge", "Opteron", "Barcelona", "Bobcat", "Bulldozer", "Piledriver", "Steamroller", "Nano",
+    ]
+
+    /// The advice for an OpenBLAS that chose `core` on a processor with (or without) AVX2/AVX-512.
+    static func coreAdvice(core: String, hasAVX2: Bool, hasAVX512: Bool) -> String? {
+        guard hasAVX2, coresWithoutAVX2.contains(core) else { return nil }
+        let better = hasAVX512 ? "SkylakeX" : "Haswell"
+        return "OpenBLAS chose its \(core) kernels, but this processor has \(hasAVX512 ? "AVX-512" : "AVX2"); "
+            + "OPENBLAS_CORETYPE=\(better) in the environment makes the products about three times faster "
+            + "(codes then differ in their last bits, as with any change of BLAS kernels)"
+    }
 
     /// The backend that `environment["SEMHASH_BACKEND"]` asks for: unset or empty → BLAS if found,
     /// else portable; `swift`/`portable` → portable; `blas` → BLAS or an error.

@@ -71,6 +71,7 @@ let benchTrainingStepCommand = Command(
         let json = args.flag("--json")
         if !json {
             print("backend: \(ComputeBackend.current.name), \(ParallelExecution.threadCount) threads; load average \(loadBefore)")
+            if let advice = ComputeBackend.current.advice { print("note: \(advice)") }
             print(StepBenchmark.Result.header)
         }
         for source in sources {

@@ -124,7 +124,7 @@ enum CommonOptions {
         let dataset = try spec.load(vectorizer: vectorizer)
         let seconds = Date().timeIntervalSince(start)
         if !quiet { printError("loaded \(spec) in \(String(format: "%.2f", seconds)) s: \(dataset.train.count) train, \(dataset.validation?.count ?? 0) val, \(dataset.test.count) test, \(dataset.featureCount) features, \(dataset.classCount) classes") }
-        if !quiet { for note in dataset.notes { printError("note: \(note)") } }
+        if !quiet { for note in dataset.notes + [ComputeBackend.current.advice].compactMap({ $0 }) { printError("note: \(note)") } }
         if ranks && dataset.database.labels.isGroupedByClass {
             printError("note: the database (train + val) is sorted by class; ties in Hamming distance are broken by database index, so P@K and MAP@K depend on that order. Compare the tie-aware P@100, which does not.")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import SemanticHashing
 
-let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(ComputeBackend.current.name); scan kernel: \(ScanKernel.fastest.rawValue)"
+let version = "semhash \(SemanticHashingVersion.string) — compute backend: \(ComputeBackend.current.name); scan kernel: \(ScanKernel.fastest.rawValue); vector kernels: \(VectorKernelLevel.current.rawValue)"
 
 let commands: [Command] = [
     demoCommand,

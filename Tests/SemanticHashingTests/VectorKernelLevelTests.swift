@@ -4,6 +4,9 @@ import XCTest
 
 /// The AVX2 and AVX-512 builds of the element-wise kernels against the portable one, bit for bit,
 /// on every level this processor supports (the others are skipped, and say so).
+/// Only optimised builds put the bodies into the wide modules (nothing is inlined at -Onone, so a
+/// debug build's wrappers reach the baseline bodies); run these in release as well:
+/// `swift test -c release -Xswiftc -enable-testing --filter VectorKernelLevelTests`.
 final class VectorKernelLevelTests: XCTestCase {
     private func wideLevels() throws -> [VectorKernelLevel] {
         let levels = VectorKernelLevel.allCases.filter { $0 != .portable && $0.isSupported }

@@ -6,9 +6,9 @@
 /// sparseTransposeTimesDense:  G_W[c, :] = Σ_{(i, c, v) ∈ S} v · G[i, :]          (G_W ← Sᵀ·G)
 ///                             stored only for the columns c that S uses
 /// ```
-/// Both are sums of scaled rows of a dense matrix, done by the kernels' `weightedRowSum`. The terms are added
-/// in the same order as a row-by-row dense product, so results equal the densified computation
-/// up to float rounding (bit-for-bit against a plain sequential loop).
+/// Both are sums of scaled rows of a dense matrix, done by the vector kernels' `weightedRowSum`.
+/// The terms are added in the same order as a row-by-row dense product, so results equal the
+/// densified computation up to float rounding (bit-for-bit against a plain sequential loop).
 ///
 /// ```swift
 /// var hidden = Matrix(rows: s.rows, columns: w.columns)
@@ -36,10 +36,10 @@ enum SparseKernels {
                                 for i in ParallelExecution.chunk(task, of: serial ? 1 : tasks, total: rows) {
                                     let first = starts[i]
                                     kernels.weightedRowSum(indices: columns.baseAddress.map { $0 + first },
-                                                   weights: values.baseAddress.map { $0 + first },
-                                                   count: starts[i + 1] - first,
-                                                   source: source.baseAddress, width: width,
-                                                   into: output.baseAddress! + i * width, accumulate: accumulate)
+                                                           weights: values.baseAddress.map { $0 + first },
+                                                           count: starts[i + 1] - first,
+                                                           source: source.baseAddress, width: width,
+                                                           into: output.baseAddress! + i * width, accumulate: accumulate)
                                 }
                             }
                         }

@@ -73,8 +73,8 @@ public struct SparseTransposeProduct: Sendable {
             entryValue.withUnsafeBufferPointer { values in
                 g.storage.withUnsafeBufferPointer { source in
                     VectorKernelLevel.kernels.weightedRowSum(indices: rows.baseAddress! + first, weights: values.baseAddress! + first,
-                                                 count: count, source: source.baseAddress, width: width, into: out,
-                                                 accumulate: false)
+                                                             count: count, source: source.baseAddress, width: width, into: out,
+                                                             accumulate: false)
                 }
             }
         }

@@ -123,7 +123,7 @@ public final class Adam: @unchecked Sendable {
                         for k in rows {
                             let offset = Int(gradient.rowIndices[k]) * width
                             kernels.adamUpdate(p.value + offset, values.baseAddress! + k * width, m + offset, v + offset, count: width,
-                                        rate: rate, beta1: b1, beta2: b2, epsilon: eps, clearing: nil)
+                                               rate: rate, beta1: b1, beta2: b2, epsilon: eps, clearing: nil)
                         }
                     }
                 case (let rows?, .product(let product)?):
@@ -132,13 +132,13 @@ public final class Adam: @unchecked Sendable {
                             product.computeRow(slot, into: scratch.baseAddress!)
                             let offset = Int(product.columns[slot]) * width
                             kernels.adamUpdate(p.value + offset, scratch.baseAddress!, m + offset, v + offset, count: width,
-                                        rate: rate, beta1: b1, beta2: b2, epsilon: eps, clearing: nil)
+                                               rate: rate, beta1: b1, beta2: b2, epsilon: eps, clearing: nil)
                         }
                     }
                 default:
                     let o = piece.offset
                     kernels.adamUpdate(p.value + o, p.gradient + o, m + o, v + o, count: piece.count, rate: rate,
-                                beta1: b1, beta2: b2, epsilon: eps, clearing: zeroingGradients ? p.gradient + o : nil)
+                                       beta1: b1, beta2: b2, epsilon: eps, clearing: zeroingGradients ? p.gradient + o : nil)
                 }
             }
         }

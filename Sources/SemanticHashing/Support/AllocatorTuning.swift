@@ -8,8 +8,8 @@ import Glibc
 /// threshold each one is a fresh mmap, so every step pays page faults and page clearing for them;
 /// raising the thresholds keeps those blocks in the heap for reuse. (`mallopt` is looked up at run
 /// time because the Glibc module does not export it.)
-enum AllocatorTuning {
-    static func keepLargeBlocksInHeap() {
+public enum AllocatorTuning {
+    public static func keepLargeBlocksInHeap() {
         #if canImport(Glibc)
         typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }

@@ -166,6 +166,7 @@ struct StepBenchmark {
     var settings: Settings
 
     func run(preset: ModelPreset, bits: Int, data: DataSplit, shape: String) -> Result {
+        AllocatorTuning.keepLargeBlocksInHeap()  // as the trainer does, so the step is the one training runs
         let labels = data.labels
         let configuration = ModelConfiguration(preset: preset, bits: bits, inputDimensions: data.features.columns,
                                                classCount: max(1, labels.classCount), multiLabel: labels.isMultiLabel)

@@ -129,6 +129,26 @@ final class TrainingKernelTests: XCTestCase {
         XCTAssertEqual(fused.row(3), [Float](repeating: 0, count: d), "a row without target has no gradient")
     }
 
+    /// Without bias or column sums (no second pass), and with a target whose probability falls
+    /// under the clip, the gradient is still the plain computation's, element for element.
+    func testSoftmaxWithoutColumnSumsAndWithAClippedTarget() {
+        let (n, d) = (5, 40)
+        var logits = GradientChecker.random(n, d, seed: 8, scale: 2)
+        logits[2, 7] = -40  // q ≈ e^-40: clipped, so its target term has no gradient
+        var entries: [(Int, Int, Float)] = []
+        for i in 0..<n { for j in stride(from: 7 - i % 2, to: d, by: 9) { entries.append((i, j, Float(1 + j % 2))) } }
+        let target = SparseMatrix(rows: n, columns: d, entries: entries)
+        let plain = ReconstructionLoss.distribution(logits: logits, target: .sparse(target))
+        var fused = logits
+        let value = fused.storage.withUnsafeMutableBufferPointer { l in
+            SoftmaxReconstructionKernel.run(logits: l.baseAddress!, rows: n, columns: d, bias: nil,
+                                            targets: .init(.sparse(target)), columnSums: nil)
+        }
+        XCTAssertEqual(value, plain.value)
+        XCTAssertEqual(fused, plain.gradient)
+        XCTAssertGreaterThan(fused[2, 7], 0, "the clipped target keeps only the softmax's own term")
+    }
+
     func testExpWithoutOverflowClampEqualsSoftmaxExpOnNonPositiveArguments() {
         var x: Float = -110
         while x <= 0 {

@@ -7,13 +7,13 @@ import Foundation
 /// z = logits + bias (per column; bias optional),   x_i = t_i / Σt_i  (sparse targets)
 /// pass 1, by rows:     e = exp(z − max z),  Σe;   REC_i = −Σ_d x_d·log(clip(e_d/Σe))
 ///                      s'_i = Σ x_d over unclipped d,   a_i = s'_i·(1/n)·(1/Σe)
-/// pass 2, by columns:  G_i = a_i·e_i − x_i/n on unclipped target entries;   columnSums += Σ_i G_i
+///                      G_i = a_i·e_i − x_i/n on unclipped target entries (the row still in cache)
+/// pass 2, by columns:  columnSums += Σ_i G_i   (only when column sums are asked for)
 /// ```
 /// The first pass spreads rows over threads; the second spreads blocks of columns, so each
 /// column's sum still runs over the rows in order (the bias gradient is the same sum a
-/// row-by-row accumulation gives, and the pass reads G while it is in cache). Each element sees
-/// the same operations as in a separate softmax, scale and accumulation, so the results do not
-/// depend on the thread count.
+/// row-by-row accumulation gives). Each element sees the same operations as in a separate
+/// softmax, scale and accumulation, so the results do not depend on the thread count.
 ///
 /// ```swift
 /// let loss = SoftmaxReconstructionKernel.run(logits: l, rows: n, columns: d, bias: b, targets: t, columnSums: g)
@@ -57,16 +57,12 @@ enum SoftmaxReconstructionKernel {
         if n == 0 { return 0 }
         let scale = 1 / Float(n)
         var rowLosses = [Double](repeating: 0, count: n)
-        var rowFactor = [Float](repeating: 0, count: n)
-        var rowTotal = [Float](repeating: 0, count: n)
         // The target weights of clipped entries become 0 (the clip has no gradient there).
         var weights = targets.weights
         targets.rowStart.withUnsafeBufferPointer { starts in
         targets.columns.withUnsafeBufferPointer { columns in
         weights.withUnsafeMutableBufferPointer { weights in
         rowLosses.withUnsafeMutableBufferPointer { rowLosses in
-        rowFactor.withUnsafeMutableBufferPointer { rowFactor in
-        rowTotal.withUnsafeMutableBufferPointer { rowTotal in
             let rowsPerItem = max(1, (1 << 15) / max(d, 1))
             let items = (n + rowsPerItem - 1) / rowsPerItem
             parallelFor(items, serial: n * d < 100_000) { item in
@@ -74,7 +70,6 @@ enum SoftmaxReconstructionKernel {
                     let row = logits + i * d
                     var sum: Float = 0
                     for k in starts[i]..<starts[i + 1] { sum += weights[k] }
-                    rowTotal[i] = sum
                     if sum == 0 {
                         row.update(repeating: 0, count: d)
                         continue
@@ -89,30 +84,23 @@ enum SoftmaxReconstructionKernel {
                         if q >= clipFloor { unclippedMass += x } else { weights[k] = 0 }
                     }
                     rowLosses[i] = loss
-                    rowFactor[i] = unclippedMass * scale * inverseTotal
+                    // G_i while the row is still in cache: scale, then the targets' term.
+                    VectorMath.scale(UnsafeMutableBufferPointer(start: row, count: d), by: unclippedMass * scale * inverseTotal)
+                    for k in starts[i]..<starts[i + 1] where weights[k] != 0 {
+                        row[Int(columns[k])] -= weights[k] / sum * scale
+                    }
                 }
             }
+            guard let columnSums else { return }
             let blocks = (d + columnBlock - 1) / columnBlock
             parallelFor(blocks, serial: n * d < 100_000) { block in
                 let first = block * columnBlock, last = min(d, first + columnBlock)
                 for i in 0..<n {
-                    let row = logits + i * d
-                    if rowTotal[i] != 0 {
-                        VectorMath.scale(UnsafeMutableBufferPointer(start: row + first, count: last - first), by: rowFactor[i])
-                        // The row's target columns inside this block (columns are sorted).
-                        var k = lowerBound(Int32(first), in: columns, starts[i]..<starts[i + 1])
-                        while k < starts[i + 1] && Int(columns[k]) < last {
-                            row[Int(columns[k])] -= weights[k] / rowTotal[i] * scale
-                            k += 1
-                        }
-                    }
-                    if let columnSums {
-                        VectorMath.axpy(1, UnsafeBufferPointer(start: row + first, count: last - first),
-                                        UnsafeMutableBufferPointer(start: columnSums + first, count: last - first))
-                    }
+                    VectorMath.axpy(1, UnsafeBufferPointer(start: logits + i * d + first, count: last - first),
+                                    UnsafeMutableBufferPointer(start: columnSums + first, count: last - first))
                 }
             }
-        } } } } } }
+        } } } }
         return Float(rowLosses.reduce(0, +) / Double(n))
     }
 
@@ -126,16 +114,5 @@ enum SoftmaxReconstructionKernel {
         }
         let shift = VectorMath.maximum(UnsafeBufferPointer(buffer), plus: bias)
         return VectorMath.exponentiate(buffer, plus: bias, shiftedBy: shift)
-    }
-
-    /// The first index in `range` whose column is ≥ `column`.
-    @inline(__always)
-    private static func lowerBound(_ column: Int32, in columns: UnsafeBufferPointer<Int32>, _ range: Range<Int>) -> Int {
-        var low = range.lowerBound, high = range.upperBound
-        while low < high {
-            let mid = (low + high) / 2
-            if columns[mid] < column { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 }

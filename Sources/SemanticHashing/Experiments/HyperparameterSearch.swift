@@ -53,6 +53,11 @@ public struct HyperparameterSearch: Sendable {
         public var queryScores: [Double] = []
         /// The multiplier of the input classifier's scale in the class-aligned readout (`BudgetedTuning`).
         public var readoutInputWeight = 1.0
+
+        /// Whether `other` tried the same setting: the same weights and readout.
+        public func hasSameSetting(as other: Candidate) -> Bool {
+            weights == other.weights && readoutInputWeight == other.readoutInputWeight
+        }
     }
 
     public let dataset: Dataset

@@ -130,8 +130,9 @@ struct ReadoutDirections {
     }
 
     /// The kept P, or, while one code holds more than `CodeUsage.largestShareWarning` of the fitted
-    /// items (and they are enough for that to mean anything), the next of `attempts`; the first within the limit, else the least crowded. `tried`:
-    /// the attempts made, then the kept one again if it was not the last.
+    /// items (and they are enough for that to mean anything), the next of `attempts`; the first
+    /// within the limit, else the least crowded. `tried`: the attempts made, then the kept one
+    /// again if it was not the last.
     func leastCrowdedProjection(classDirections: Int, seed: UInt64, itqIterations: Int)
         -> (projection: Matrix, tried: [ClassAlignedReadout.FitAttempt]) {
         var best: (projection: Matrix, attempt: ClassAlignedReadout.FitAttempt)?

@@ -104,7 +104,7 @@ struct TrainingSettings {
             config.weights = weights
             tuningJSON = outcome.ranked.map { c in
                 ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma, "readout_input_weight": c.readoutInputWeight,
-                 "chosen": Self.same(c, outcome.chosen), "score": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
+                 "chosen": c.hasSameSetting(as: outcome.chosen), "score": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
             }
         }
         let batchesTotal = options.epochs * ((masked.split.count + options.batchSize - 1) / options.batchSize)
@@ -166,19 +166,14 @@ struct TrainingSettings {
             throw SemanticHashingError.trainingDiverged(reason: "every --tune candidate diverged (\(outcome.current.failure ?? "no candidate ran")); try a lower --learning-rate")
         }
         let tried = "\(outcome.ranked.count) candidate\(outcome.ranked.count == 1 ? "" : "s")"
-        if Self.same(outcome.chosen, outcome.current) {
+        if outcome.chosen.hasSameSetting(as: outcome.current) {
             let best = outcome.ranked[0]
             log("kept the starting weights (held-out \(String(format: "%.4f", score))) after \(tried): "
-                + (Self.same(best, outcome.current) ? "none scored higher"
+                + (best.hasSameSetting(as: outcome.current) ? "none scored higher"
                    : "the best, \(describe(best)) at \(String(format: "%.4f", best.score ?? 0)), is not ahead by \(Int(BudgetedTuning.requiredStandardErrors)) standard errors of the per-query difference"))
         } else {
             log("tuned after \(tried): \(describe(outcome.chosen)), held-out \(String(format: "%.4f", score)) against \(String(format: "%.4f", outcome.current.score ?? 0)) with the starting weights")
         }
         return outcome
-    }
-
-    /// Whether two tuning candidates are the same setting (weights and readout).
-    private static func same(_ a: BudgetedTuning.Candidate, _ b: BudgetedTuning.Candidate) -> Bool {
-        a.weights == b.weights && a.readoutInputWeight == b.readoutInputWeight
     }
 }

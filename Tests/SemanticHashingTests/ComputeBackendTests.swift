@@ -112,6 +112,12 @@ final class ComputeBackendTests: XCTestCase {
             XCTAssertThrowsError(try ComputeBackend.selected(environment: ["SEMHASH_BACKEND": "blas"]))
         }
         XCTAssertTrue(ComputeBackend.portable.name.hasPrefix("Swift (portable, "), ComputeBackend.portable.name)
+        // The thread count is said once: the portable name already carries it.
+        XCTAssertEqual(ComputeBackend.portable.nameWithThreads, ComputeBackend.portable.name)
+        if let blas = ComputeBackend.blas {
+            let threads = ParallelExecution.threadCount
+            XCTAssertEqual(blas.nameWithThreads, "\(blas.name), \(threads) thread\(threads == 1 ? "" : "s")")
+        }
     }
 }
 

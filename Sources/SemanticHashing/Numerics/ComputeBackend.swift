@@ -45,6 +45,11 @@ public final class ComputeBackend: @unchecked Sendable {
         self.libraryThreadingImpl = libraryThreading
     }
 
+    /// `name` with the worker thread count, unless the name already gives it (the portable one).
+    public var nameWithThreads: String {
+        kind == .portable ? name : "\(name), \(ParallelExecution.threadCount) thread\(ParallelExecution.threadCount == 1 ? "" : "s")"
+    }
+
     /// A note for the user when OpenBLAS chose kernels older than the processor (it does not know
     /// every virtual CPU's model and falls back to SSE3 ones), else nil.
     public let advice: String?

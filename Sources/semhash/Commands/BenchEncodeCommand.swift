@@ -39,7 +39,7 @@ let benchEncodeCommand = Command(
         var rows: [[String: Any]] = []
         let json = args.flag("--json")
         if !json {
-            print("backend: \(ComputeBackend.current.name), \(ParallelExecution.threadCount) threads; load average \(StepBenchmark.loadAverage())")
+            print("backend: \(ComputeBackend.current.nameWithThreads); load average \(StepBenchmark.loadAverage())")
             print("items      bits  encode docs/s  encode peak MB  eval s   queries/s  pairs/s     eval peak MB  codes MB  labels MB")
         }
         for count in counts {

@@ -70,7 +70,7 @@ let benchTrainingStepCommand = Command(
         var results: [StepBenchmark.Result] = []
         let json = args.flag("--json")
         if !json {
-            print("backend: \(ComputeBackend.current.name), \(ParallelExecution.threadCount) threads; load average \(loadBefore)")
+            print("backend: \(ComputeBackend.current.nameWithThreads); load average \(loadBefore)")
             if let advice = ComputeBackend.current.advice { print("note: \(advice)") }
             print(StepBenchmark.Result.header)
         }
@@ -241,6 +241,7 @@ private func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
+/// `text` left-aligned in `width` characters; a longer text (a --data spec) keeps one space after it.
 private func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }

@@ -53,6 +53,8 @@ public struct HyperparameterSearch: Sendable {
         public var queryScores: [Double] = []
         /// The multiplier of the input classifier's scale in the class-aligned readout (`BudgetedTuning`).
         public var readoutInputWeight = 1.0
+        /// How an unsupervised model chose to read its codes (`LatentInputReadout`); nil otherwise.
+        public var inputReadoutChoice: LatentInputReadout.Choice?
 
         /// Whether `other` tried the same setting: the same weights and readout.
         public func hasSameSetting(as other: Candidate) -> Bool {
@@ -192,6 +194,7 @@ public struct HyperparameterSearch: Sendable {
                                                              supervision: .level(level, seed: training.seed))
                 candidate = Candidate(weights: weights, score: result.metrics["p@100"], metrics: result.metrics,
                                       seconds: Date().timeIntervalSince(start), failure: nil)
+                candidate.inputReadoutChoice = (result.model as? HashingVAE)?.inputReadoutChoice
             } catch {
                 candidate = Candidate(weights: weights, score: nil, metrics: [:], seconds: Date().timeIntervalSince(start), failure: "\(error)")
             }

@@ -24,6 +24,11 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
     /// How codes are read after training (`ModelConfiguration.readsClassesIntoCodes`); nil: the
     /// latent's logits alone, as during training.
     public internal(set) var readout: ClassAlignedReadout?
+    /// How an unsupervised model's codes are read after training (`ModelConfiguration.readsInputIntoCodes`);
+    /// nil: the latent's code values alone.
+    public internal(set) var inputReadout: LatentInputReadout?
+    /// How `inputReadout` was chosen, for `train`'s report (nil for a model read from a file).
+    public internal(set) var inputReadoutChoice: LatentInputReadout.Choice?
 
     /// Builds the model with freshly initialised weights. The layers draw from one generator in a
     /// fixed order (trunk, latent, head, decoder), so a seed fixes every initial weight.
@@ -80,6 +85,7 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
             out.append(("\(norm.name).moving_variance", norm.movingVariance))
         }
         if let readout { out += readout.state }
+        if let inputReadout { out += inputReadout.state }
         return out
     }
 
@@ -89,19 +95,30 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
         // tensors; some without the others is a damaged file.
         let hasReadout = ClassAlignedReadout.tensorNames.contains { tensors[$0] != nil }
         let readout = !hasReadout ? nil : try ClassAlignedReadout(state: tensors, configuration: configuration)
+        let hasInputReadout = LatentInputReadout.tensorNames.contains { tensors[$0] != nil }
+        let inputReadout = !hasInputReadout ? nil : try LatentInputReadout(state: tensors, configuration: configuration)
         for p in parameters { p.value = tensors[p.name]! }
         for norm in trunk.norms {
             norm.movingMean = tensors["\(norm.name).moving_mean"]!
             norm.movingVariance = tensors["\(norm.name).moving_variance"]!
         }
         self.readout = readout
+        self.inputReadout = inputReadout
     }
 
     // MARK: Inference
 
     public func batchCodeValues(_ x: FeatureMatrix) -> Matrix {
         if let readout { return readout.codeValues(self, x) }
-        return latent.codeValues(trunk(x, training: false))
+        let values = latent.codeValues(trunk(x, training: false))
+        if let inputReadout { return inputReadout.codeValues(latent: values, input: x) }
+        return values
+    }
+
+    /// The latent's code values (logits; μ for a Gaussian latent) of every row, whatever the readout,
+    /// 2 048 rows at a time.
+    public func latentCodeValues(_ x: FeatureMatrix) -> Matrix {
+        x.mapRowBlocks(blockRows: 2048, outputColumns: configuration.bits) { latent.codeValues(trunk($0, training: false)) }
     }
 
     public func labelProbabilities(_ x: FeatureMatrix) -> Matrix? {

@@ -223,6 +223,11 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     /// → 0.554; VDSH-S TREC 0.484 → 0.557 → 0.604 (docs/results/defaults.md, sections 6 and 7).
     public var readsClassesIntoCodes: Bool { variant == .principled && supervision != .none }
 
+    /// Whether an unsupervised model's codes may be read from its latent and the input's principal
+    /// components together (`LatentInputReadout`), chosen after training by how well each keeps the
+    /// input's neighbourhoods: the principled variant of VDSH and B-VAE.
+    public var readsInputIntoCodes: Bool { variant == .principled && supervision == .none }
+
     /// Checks values that come from users (flags, files).
     public func validate() throws {
         guard (1...1024).contains(bits) else {

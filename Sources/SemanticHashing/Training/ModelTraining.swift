@@ -43,6 +43,11 @@ public enum ModelTraining {
             if model.configuration.readsClassesIntoCodes {
                 model.readout = ClassAlignedReadout.fit(model, on: data, seed: options.seed, inputWeight: readoutInputWeight)
             }
+            if model.configuration.readsInputIntoCodes {
+                let choice = LatentInputReadout.choose(model, on: data, seed: options.seed)
+                model.inputReadout = choice.readout
+                model.inputReadoutChoice = choice
+            }
             return (model, history)
         case .classical:
             return (try ClassicalModel.fit(configuration: configuration, on: data, seed: options.seed), [])

@@ -124,6 +124,13 @@ func reportCodeUsage(_ codes: BinaryCodes, of what: String, quiet: Bool = false)
     return usage
 }
 
+extension LatentInputReadout.Choice {
+    /// {"chosen": source, "neighbourhood_agreement": {source: share, …}} for `train` and `tune --json`.
+    var json: [String: Any] {
+        ["chosen": chosen.rawValue, "neighbourhood_agreement": Dictionary(uniqueKeysWithValues: scores.map { ($0.source.rawValue, $0.agreement) })]
+    }
+}
+
 extension CodeUsage {
     var json: [String: Any] {
         ["codes": count, "distinct": distinctCodes, "largestBucket": largestBucket, "largestShare": largestShare,
@@ -140,6 +147,14 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
        let kept = readout.fitAttempts.last, kept.splitBits > 0 {
         printError("readout: one code held \(String(format: "%.1f %%", 100 * first.largestShare)) of the training items; " +
                    "refitted with \(kept.splitBits) of the \(config.bits) bits split off for within-class differences (docs/design.md, section 5)")
+    }
+    if !quiet, let choice = (file.model as? HashingVAE)?.inputReadoutChoice, !choice.scores.isEmpty {
+        let names: [LatentInputReadout.Source: String] = [.latent: "the latent", .rotatedLatent: "the latent rotated by ITQ",
+                                                         .both: "the latent and the input's principal components",
+                                                         .input: "the input's principal components"]
+        let shares = choice.scores.map { "\(names[$0.source]!) \(String(format: "%.1f %%", 100 * $0.agreement))" }.joined(separator: ", ")
+        printError("readout: share of each item's 100 nearest input neighbours kept by its 100 nearest codes: \(shares); " +
+                   "codes read from \(names[choice.chosen]!) (docs/design.md, section 5)")
     }
     let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
     if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= CodeUsage.warningMinimumCount && usage.largestShare > CodeUsage.largestShareWarning {

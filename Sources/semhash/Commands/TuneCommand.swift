@@ -89,8 +89,10 @@ enum TuneCommand {
             try CommonOptions.printJSON([
                 "out": out, "dataset": name, "model": preset.paperName, "bits": bits, "level": level,
                 "ranked": ranked.map { c -> [String: Any] in
-                    ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma,
-                     "p@100": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
+                    var row: [String: Any] = ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma,
+                                              "p@100": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
+                    if let choice = c.inputReadoutChoice, !choice.scores.isEmpty { row["input_readout"] = choice.json }
+                    return row
                 },
             ])
             return

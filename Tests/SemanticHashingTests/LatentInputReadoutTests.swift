@@ -1,0 +1,129 @@
+import XCTest
+@testable import SemanticHashing
+
+final class LatentInputReadoutTests: XCTestCase {
+    /// Two groups of three directions; each item's two cosine neighbours are the rest of its group.
+    private let groups = FeatureMatrix.dense(Matrix(rows: 6, columns: 2, storage: [1, 0, 1, 0.1, 1, 0.2, 0, 1, 0.1, 1, 0.2, 1]))
+
+    func testAgreementMatchesHandComputedShares() {
+        let agreement = NeighbourhoodAgreement(features: groups, sampleCount: 6, k: 2)
+        XCTAssertEqual(agreement.samples, [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(agreement.neighbours.map { Set($0) }, [[1, 2], [0, 2], [0, 1], [4, 5], [3, 5], [3, 4]])
+        // Codes 00 00 11 | 11 11 01. Item 0: item 1 at 0 (kept), item 5 at 1: ½. Item 2: items 3, 4
+        // at 0, neither a neighbour: 0. Item 3: items 2 and 4 at 0: ½. Item 5: all five at 1, two
+        // of them neighbours, two places: 2·(2/5)/2 = 0.4. Mean (½ + ½ + 0 + ½ + ½ + 0.4)/6 = 0.4.
+        let codes = BinaryCodes(bits: [[false, false], [false, false], [true, true], [true, true], [true, true], [false, true]], bits: 2)
+        XCTAssertEqual(agreement.score(codes), 0.4, accuracy: 1e-12)
+        // Three evenly spread samples: items 0, 2, 4.
+        XCTAssertEqual(NeighbourhoodAgreement(features: groups, sampleCount: 3, k: 2).score(codes), 1.0 / 3, accuracy: 1e-12)
+        // Codes that copy the groups keep every neighbour.
+        let exact = BinaryCodes(bits: (0..<6).map { [$0 >= 3] }, bits: 1)
+        XCTAssertEqual(agreement.score(exact), 1, accuracy: 1e-12)
+    }
+
+    func testItemsWithoutInputHaveNoNeighboursAndAreSkipped() {
+        let x = FeatureMatrix.dense(Matrix(rows: 3, columns: 2, storage: [0, 0, 1, 0, 1, 0.1]))
+        let agreement = NeighbourhoodAgreement(features: x, sampleCount: 3, k: 1)
+        XCTAssertEqual(agreement.samples, [1, 2])
+        XCTAssertEqual(agreement.neighbours, [[2], [1]])
+    }
+
+    private func trained(_ preset: ModelPreset = .bvae, variant: ModelVariant = .principled) throws -> (model: HashingVAE, data: Dataset, train: DataSplit) {
+        let data = try SyntheticCorpus.load(argument: "docs=240,val=24,test=40,vocab=200,classes=4,length=30,seed=5", options: [:])
+        let config = ModelConfiguration(preset: preset, bits: 8, inputDimensions: data.featureCount, classCount: data.classCount,
+                                        multiLabel: false, variant: variant, hiddenDimensions: 24)
+        let train = data.database
+        let (model, _) = try ModelTraining.fit(config, on: train, options: TrainingOptions(epochs: 2, batchSize: 40, seed: 11))
+        return (model as! HashingVAE, data, train)
+    }
+
+    func testUnsupervisedPrincipledModelsChooseByAgreementReferenceDoesNot() throws {
+        for preset in [ModelPreset.bvae, .vdsh] {
+            let (model, _, train) = try trained(preset)
+            let choice = try XCTUnwrap(model.inputReadoutChoice, preset.rawValue)
+            XCTAssertEqual(choice.scores.map(\.source), [.latent, .rotatedLatent, .both, .input])
+            let best = choice.scores.max { $0.agreement < $1.agreement }!
+            XCTAssertEqual(choice.chosen, best.source)
+            XCTAssertEqual(model.inputReadout?.source, choice.chosen == .latent ? nil : choice.chosen)
+            // Each score is the agreement of that readout's codes, recomputed.
+            let reference = NeighbourhoodAgreement(features: train.features)
+            let candidates = LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings())
+            for (candidate, score) in zip(candidates, choice.scores) {
+                let values = candidate.readout?.codeValues(latent: model.latentCodeValues(train.features), input: train.features)
+                    ?? model.latentCodeValues(train.features)
+                XCTAssertEqual(reference.score(BinaryCodes(thresholding: values)), score.agreement, accuracy: 1e-12)
+            }
+        }
+        let reference = try trained(.bvae, variant: .reference).model
+        XCTAssertNil(reference.inputReadoutChoice, "the paper's tables read the logits alone")
+        XCTAssertNil(reference.inputReadout)
+        XCTAssertNil(try trained(.ssbVAE).model.inputReadout, "supervised models read their classes instead")
+    }
+
+    func testInputReadoutIsTheITQBaselineBitForBit() throws {
+        let (model, data, train) = try trained()
+        let input = try XCTUnwrap(LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).last)
+        XCTAssertEqual(input.score.source, .input)
+        let readout = try XCTUnwrap(input.readout)
+        XCTAssertEqual(readout.source, .input)
+        let itq = try ITQBaseline.fit(train, bits: 8, seed: 11)
+        model.inputReadout = readout
+        XCTAssertEqual(model.codes(data.test.features), itq.codes(data.test.features))
+        XCTAssertEqual(model.codes(train.features), itq.codes(train.features))
+    }
+
+    func testBothReadoutStoresTheFittedProjection() throws {
+        let (model, data, train) = try trained()
+        let candidates = LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings())
+        let both = try XCTUnwrap(candidates.first { $0.score.source == .both }?.readout)
+        XCTAssertEqual(both.source, .both)
+        // Recompute (f − μ_f)·E·R from the parts: ℓ·A + x·W + b must equal it on the fitted items.
+        let latent = model.latentCodeValues(train.features)
+        let seeds = BaselineSupport.stageSeeds(11, count: 3)
+        let centred = CenteredFeatures(train.features)
+        let pca = PrincipalComponents.fit(centred, count: 8, seed: seeds[0])
+        let fitted = try XCTUnwrap(LatentInputReadout.bothReadout(latent: latent, components: centred.times(pca.directions), pca: pca,
+                                                                  seed: seeds[2], iterations: BaselineSettings().itqIterations))
+        let stored = both.codeValues(latent: latent, input: train.features)
+        for (a, b) in zip(stored.storage, fitted.values.storage) { XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(b))) }
+        // Half the bits set or near it on the fitted items: the rotation of centred values.
+        for share in CodeUsage(BinaryCodes(thresholding: fitted.values)).onesShare { XCTAssertEqual(share, 0.5, accuracy: 0.25) }
+        // The model reads through it, and a model file keeps it byte for byte.
+        model.inputReadout = both
+        let restored = try XCTUnwrap(ModelTraining.emptyModel(model.configuration) as? HashingVAE)
+        try restored.load(state: Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) }))
+        XCTAssertEqual(restored.inputReadout, both)
+        XCTAssertEqual(restored.codes(data.test.features), model.codes(data.test.features))
+    }
+
+    func testRotatedLatentIsTheCentredLatentRotated() throws {
+        let (model, _, train) = try trained(.vdsh)
+        let latent = model.latentCodeValues(train.features)
+        let fitted = try XCTUnwrap(LatentInputReadout.rotatedLatentReadout(latent: latent, seed: 7, iterations: 50, inputDimensions: train.features.columns))
+        XCTAssertEqual(fitted.readout.source, .rotatedLatent)
+        XCTAssertTrue(fitted.readout.inputWeights.storage.allSatisfy { $0 == 0 })
+        let stored = fitted.readout.codeValues(latent: latent, input: train.features)
+        for (a, b) in zip(stored.storage, fitted.values.storage) { XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(b))) }
+        // The rotation is orthogonal: it keeps each item's distance from the mean.
+        let (mean, _) = LabelITQBaseline.meanAndCovariance(latent)
+        for i in 0..<latent.rows {
+            let before = (0..<8).reduce(Float(0)) { $0 + (latent[i, $1] - mean[0, $1]) * (latent[i, $1] - mean[0, $1]) }
+            let after = (0..<8).reduce(Float(0)) { $0 + fitted.values[i, $1] * fitted.values[i, $1] }
+            XCTAssertEqual(after, before, accuracy: 1e-3 * max(1, before))
+        }
+        // A constant latent has nothing to rotate.
+        XCTAssertNil(LatentInputReadout.rotatedLatentReadout(latent: Matrix(rows: 5, columns: 2, storage: [Float](repeating: 1, count: 10)),
+                                                             seed: 7, iterations: 50, inputDimensions: 3))
+    }
+
+    func testAFileWithPartOfTheReadoutIsRejected() throws {
+        let (model, _, train) = try trained()
+        model.inputReadout = try XCTUnwrap(LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).last?.readout)
+        var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
+        tensors[LatentInputReadout.biasName] = nil
+        let restored = try XCTUnwrap(ModelTraining.emptyModel(model.configuration) as? HashingVAE)
+        XCTAssertThrowsError(try restored.load(state: tensors)) { error in
+            XCTAssertEqual("\(error)", "\(SemanticHashingError.malformedInput(location: "model", reason: "missing tensor 'input_readout.bias'"))")
+        }
+    }
+}

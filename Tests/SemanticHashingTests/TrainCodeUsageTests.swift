@@ -37,4 +37,35 @@ final class TrainCodeUsageTests: XCTestCase {
         let shares = attempts.prefix(3).compactMap { $0["largest_share"] as? Double }
         XCTAssertEqual(readout["largest_share"] as? Double, shares.min(), "the least crowded is kept")
     }
+
+    /// `train` says which readout an unsupervised model chose and what each kept, on stderr and in
+    /// `--json`; the chosen one keeps the most.
+    func testTrainReportsTheUnsupervisedReadoutChoice() throws {
+        let semhash = try SemhashProcess()
+        let out = NSTemporaryDirectory() + "ir-\(UUID().uuidString).semhash"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try semhash.run(["train", "--data", "synthetic:docs=300,test=10,vocab=40,classes=2", "--model", "bvae", "--bits", "4",
+                                   "--epochs", "1", "--json", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let readout = try XCTUnwrap(json["input_readout"] as? [String: Any], run.stdout)
+        let agreement = try XCTUnwrap(readout["neighbourhood_agreement"] as? [String: Double])
+        XCTAssertEqual(Set(agreement.keys), ["latent", "rotated-latent", "both", "input"])
+        XCTAssertTrue(agreement.values.allSatisfy { (0...1).contains($0) }, "\(agreement)")
+        let chosen = try XCTUnwrap(readout["chosen"] as? String)
+        XCTAssertEqual(agreement[chosen], agreement.values.max())
+        // Without --json the same choice is printed (the run is the same, seed and all).
+        let plain = try semhash.run(["train", "--data", "synthetic:docs=300,test=10,vocab=40,classes=2", "--model", "bvae", "--bits", "4",
+                                     "--epochs", "1", "--out", out])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let kept = String(format: "%.1f %%", 100 * agreement[chosen]!)
+        XCTAssertTrue(plain.stderr.contains("readout: codes read from ") && plain.stderr.contains("they keep \(kept) of each item's 100 nearest input neighbours"),
+                      plain.stderr)
+        // The reference variant reads the logits and reports nothing.
+        let reference = try semhash.run(["train", "--data", "synthetic:docs=300,test=10,vocab=40,classes=2", "--model", "bvae", "--bits", "4",
+                                         "--epochs", "1", "--variant", "reference", "--json", "--out", out])
+        XCTAssertEqual(reference.status, 0, reference.stderr)
+        XCTAssertFalse(reference.stdout.contains("input_readout"), reference.stdout)
+        XCTAssertFalse(reference.stderr.contains("readout: codes read from"), reference.stderr)
+    }
 }

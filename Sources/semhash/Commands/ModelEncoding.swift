@@ -148,13 +148,13 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
         printError("readout: one code held \(String(format: "%.1f %%", 100 * first.largestShare)) of the training items; " +
                    "refitted with \(kept.splitBits) of the \(config.bits) bits split off for within-class differences (docs/design.md, section 5)")
     }
-    if !quiet, let choice = (file.model as? HashingVAE)?.inputReadoutChoice, !choice.scores.isEmpty {
+    if !quiet, let choice = (file.model as? HashingVAE)?.inputReadoutChoice, let chosen = choice.scores.first(where: { $0.source == choice.chosen }) {
         let names: [LatentInputReadout.Source: String] = [.latent: "the latent", .rotatedLatent: "the latent rotated by ITQ",
-                                                         .both: "the latent and the input's principal components",
-                                                         .input: "the input's principal components"]
-        let shares = choice.scores.map { "\(names[$0.source]!) \(String(format: "%.1f %%", 100 * $0.agreement))" }.joined(separator: ", ")
-        printError("readout: share of each item's 100 nearest input neighbours kept by its 100 nearest codes: \(shares); " +
-                   "codes read from \(names[choice.chosen]!) (docs/design.md, section 5)")
+                                                         .both: "the latent beside the input's principal components",
+                                                         .input: "the input's principal components (the itq baseline's code)"]
+        let others = choice.scores.filter { $0.source != choice.chosen }.map { "\($0.source.rawValue) \(String(format: "%.1f %%", 100 * $0.agreement))" }
+        printError("readout: codes read from \(names[chosen.source]!): they keep \(String(format: "%.1f %%", 100 * chosen.agreement)) of each item's " +
+                   "100 nearest input neighbours among its 100 nearest codes (\(others.joined(separator: ", ")); docs/design.md, section 5)")
     }
     let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
     if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= CodeUsage.warningMinimumCount && usage.largestShare > CodeUsage.largestShareWarning {

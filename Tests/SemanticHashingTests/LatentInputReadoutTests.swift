@@ -21,6 +21,40 @@ final class LatentInputReadoutTests: XCTestCase {
         XCTAssertEqual(agreement.score(exact), 1, accuracy: 1e-12)
     }
 
+    /// The heap's top k is the first k of a full sort (ties to the lower position), on values with
+    /// many ties and some that are not finite.
+    func testLargestMatchesAFullSort() {
+        var random = RandomSource(seed: 3)
+        for trial in 0..<20 {
+            let n = 1 + trial * 13
+            let values: [Float] = (0..<n).map { _ in
+                let u = random.uniform()
+                return u < 0.1 ? -.infinity : Float(Int(u * 10)) }
+            let finite = values.indices.filter { values[$0].isFinite }
+            let sorted = finite.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
+            for k in [0, 1, 5, n] { XCTAssertEqual(NeighbourhoodAgreement.largest(k, of: values), Array(sorted.prefix(k)), "n \(n), k \(k)") }
+        }
+    }
+
+    /// With a pool smaller than the collection, neighbours and codes are those of the pooled items.
+    func testAPoolRestrictsNeighboursAndCodesToItsItems() {
+        // Items 0–5 are the two groups above; 6–11 are copies of item 0.
+        var m = Matrix(rows: 12, columns: 2, storage: [1, 0, 1, 0.1, 1, 0.2, 0, 1, 0.1, 1, 0.2, 1] + [Float](repeating: 0, count: 12))
+        for i in 6..<12 { m[i, 0] = 1 }
+        let agreement = NeighbourhoodAgreement(features: .dense(m), sampleCount: 6, k: 2, poolSize: 6)
+        // Every second item: positions 0–5 are items 0, 2, 4, 6, 8, 10.
+        XCTAssertEqual(agreement.pool, [0, 2, 4, 6, 8, 10])
+        XCTAssertEqual(agreement.samples, [0, 1, 2, 3, 4, 5])
+        // Item 0's nearest are its copies 6 and 8 (cosine 1, lower positions first), not item 2 (0.98).
+        XCTAssertEqual(agreement.neighbours[0], [3, 4])
+        // Item 4 alone has bit 1. Items 0, 2, 6, 8, 10 each see four items at distance 0, two of them
+        // neighbours: ½. Item 4 sees all five at distance 1, two of them neighbours: 2·(2/5)/2 = 0.4.
+        let codes = BinaryCodes(bits: (0..<12).map { [$0 == 4] }, bits: 1)
+        XCTAssertEqual(agreement.score(codes), (5 * 0.5 + 0.4) / 6, accuracy: 1e-12)
+        // Item 5 is outside the pool: its code plays no part.
+        XCTAssertEqual(agreement.score(BinaryCodes(bits: (0..<12).map { [$0 == 4 || $0 == 5] }, bits: 1)), (5 * 0.5 + 0.4) / 6, accuracy: 1e-12)
+    }
+
     func testItemsWithoutInputHaveNoNeighboursAndAreSkipped() {
         let x = FeatureMatrix.dense(Matrix(rows: 3, columns: 2, storage: [0, 0, 1, 0, 1, 0.1]))
         let agreement = NeighbourhoodAgreement(features: x, sampleCount: 3, k: 1)

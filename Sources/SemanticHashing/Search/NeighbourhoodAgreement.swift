@@ -9,7 +9,8 @@
 /// agreement = mean_s |H_s ∩ N_s| / k
 /// ```
 /// The samples are spread evenly over the items, so no seed is needed; items with an all-zero
-/// input have no cosine neighbours and are skipped. `LatentInputReadout` uses it to choose, after
+/// input have no cosine neighbours and are skipped. On a large collection the neighbours, in the
+/// input and among the codes, are looked for within an evenly spread pool of 50 000 items. `LatentInputReadout` uses it to choose, after
 /// training, what an unsupervised model's codes are read from.
 ///
 /// ```swift
@@ -17,49 +18,89 @@
 /// let score = reference.score(BinaryCodes(thresholding: values))   // in [0, 1]
 /// ```
 public struct NeighbourhoodAgreement: Sendable {
-    /// The sampled items and, for each, its k input neighbours.
+    /// The items neighbours are looked for among: all of them, or `poolSize` spread evenly.
+    public let pool: [Int]
+    /// The sampled items, as positions in `pool`, and for each its k input neighbours (positions too).
     public let samples: [Int]
     let neighbours: [[Int]]
     public let k: Int
 
-    /// At most `sampleCount` items, each with its `k` nearest neighbours (k ≤ n − 1).
-    public init(features x: FeatureMatrix, sampleCount: Int = 1000, k: Int = 100) {
+    /// At most `sampleCount` items, each with its `k` nearest neighbours (k ≤ pool − 1) among at most
+    /// `poolSize` items, so that time and memory stay bounded on a large collection (the products
+    /// are pool × 256 at a time).
+    public init(features all: FeatureMatrix, sampleCount: Int = 1000, k: Int = 100, poolSize: Int = 50_000) {
+        pool = Self.spread(min(poolSize, all.rows), over: all.rows)
+        let x = pool.count == all.rows ? all : all.gatherRows(pool)
         let n = x.rows
         let k = max(0, min(k, n - 1))
         self.k = k
         let norms = Self.rowNorms(x)
-        let wanted = min(sampleCount, n)
-        let candidates = (0..<wanted).map { $0 * n / max(1, wanted) }.filter { norms[$0] > 0 }
+        let candidates = Self.spread(min(sampleCount, n), over: n).filter { norms[$0] > 0 }
         var neighbours: [[Int]] = []
         let blockSize = 256
         for start in stride(from: 0, to: candidates.count, by: blockSize) {
             let block = Array(candidates[start..<min(start + blockSize, candidates.count)])
             let scores = x.times(Self.denseTranspose(x.gatherRows(block)))   // n × |block|
             for (a, s) in block.enumerated() {
-                var order = (0..<n).filter { $0 != s }
-                func cosine(_ j: Int) -> Float { norms[j] > 0 ? scores[j, a] / norms[j] : -.infinity }
-                order.sort { cosine($0) != cosine($1) ? cosine($0) > cosine($1) : $0 < $1 }
-                neighbours.append(Array(order.prefix(k)))
+                let cosine = (0..<n).map { j in j != s && norms[j] > 0 ? scores[j, a] / norms[j] : -.infinity }
+                neighbours.append(Self.largest(k, of: cosine))
             }
         }
         samples = candidates
         self.neighbours = neighbours
     }
 
+    /// ⌊i·n/m⌋ for i < m: m positions spread evenly over 0..<n.
+    static func spread(_ m: Int, over n: Int) -> [Int] { (0..<m).map { $0 * n / m } }
+
+    /// The positions of the k largest finite values, largest first, ties to the lower position: a
+    /// heap of the k best so far, O(n log k).
+    static func largest(_ k: Int, of values: [Float]) -> [Int] {
+        func better(_ a: Int, _ b: Int) -> Bool { values[a] != values[b] ? values[a] > values[b] : a < b }
+        var heap: [Int] = []   // the worst kept at the root
+        heap.reserveCapacity(k)
+        func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var worst = i
+                if l < heap.count && better(heap[worst], heap[l]) { worst = l }
+                if r < heap.count && better(heap[worst], heap[r]) { worst = r }
+                if worst == i { return }
+                heap.swapAt(i, worst)
+                i = worst
+            }
+        }
+        for j in values.indices where values[j].isFinite {
+            if heap.count < k {
+                heap.append(j)
+                var i = heap.count - 1
+                while i > 0 && better(heap[(i - 1) / 2], heap[i]) { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+            } else if k > 0 && better(j, heap[0]) {
+                heap[0] = j
+                siftDown(0)
+            }
+        }
+        return heap.sorted(by: better)
+    }
+
     /// The mean share of the input neighbours that the codes keep (0 with no samples or k = 0).
-    public func score(_ codes: BinaryCodes) -> Double {
+    /// `codes` are every item's, in the order of the features.
+    public func score(_ all: BinaryCodes) -> Double {
         guard k > 0, !samples.isEmpty else { return 0 }
-        precondition(codes.count > samples.max()!, "NeighbourhoodAgreement: \(codes.count) codes for items up to \(samples.max()!)")
-        let words = codes.wordsPerCode
+        precondition(all.count > pool.last ?? -1, "NeighbourhoodAgreement: \(all.count) codes for items up to \(pool.last ?? -1)")
+        let words = all.wordsPerCode
+        var codes = [UInt64](repeating: 0, count: pool.count * words)
+        for (p, i) in pool.enumerated() { for w in 0..<words { codes[p * words + w] = all.words[i * words + w] } }
         var total = 0.0
-        var atDistance = [Int](repeating: 0, count: codes.bits + 1), hitsAtDistance = atDistance
-        var isNeighbour = [Bool](repeating: false, count: codes.count)
+        var atDistance = [Int](repeating: 0, count: all.bits + 1), hitsAtDistance = atDistance
+        var isNeighbour = [Bool](repeating: false, count: pool.count)
         for (a, s) in samples.enumerated() {
             for d in atDistance.indices { atDistance[d] = 0; hitsAtDistance[d] = 0 }
             for j in neighbours[a] { isNeighbour[j] = true }
-            for j in 0..<codes.count where j != s {
+            for j in 0..<pool.count where j != s {
                 var d = 0
-                for w in 0..<words { d += (codes.words[s * words + w] ^ codes.words[j * words + w]).nonzeroBitCount }
+                for w in 0..<words { d += (codes[s * words + w] ^ codes[j * words + w]).nonzeroBitCount }
                 atDistance[d] += 1
                 if isNeighbour[j] { hitsAtDistance[d] += 1 }
             }

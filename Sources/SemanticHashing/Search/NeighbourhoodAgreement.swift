@@ -10,8 +10,9 @@
 /// ```
 /// The samples are spread evenly over the items, so no seed is needed; items with an all-zero
 /// input have no cosine neighbours and are skipped. On a large collection the neighbours, in the
-/// input and among the codes, are looked for within an evenly spread pool of 50 000 items. `LatentInputReadout` uses it to choose, after
-/// training, what an unsupervised model's codes are read from.
+/// input and among the codes, are looked for within an evenly spread pool of 50 000 items.
+/// `LatentInputReadout` uses it to choose, after training, what an unsupervised model's codes are
+/// read from.
 ///
 /// ```swift
 /// let reference = NeighbourhoodAgreement(features: data.features)

@@ -94,6 +94,22 @@ final class LatentInputReadoutTests: XCTestCase {
         XCTAssertNil(try trained(.ssbVAE).model.inputReadout, "supervised models read their classes instead")
     }
 
+    /// More bits than input features, or too few items: only the latent is possible, and nothing is reported.
+    func testTheLatentStaysWhenThereAreTooFewFeaturesOrItems() throws {
+        for (argument, bits) in [("docs=240,val=24,test=10,vocab=10,classes=2,length=20,seed=5", 16),
+                                 ("docs=150,val=10,test=10,vocab=100,classes=2,length=20,seed=5", 8)] {
+            let data = try SyntheticCorpus.load(argument: argument, options: [:])
+            let config = ModelConfiguration(preset: .bvae, bits: bits, inputDimensions: data.featureCount, classCount: data.classCount,
+                                            multiLabel: false, variant: .principled, hiddenDimensions: 16)
+            let (model, _) = try ModelTraining.fit(config, on: data.database, options: TrainingOptions(epochs: 1, batchSize: 40, seed: 11))
+            let vae = try XCTUnwrap(model as? HashingVAE)
+            let choice = try XCTUnwrap(vae.inputReadoutChoice)
+            XCTAssertTrue(choice.scores.isEmpty, argument)
+            XCTAssertEqual(choice.chosen, .latent)
+            XCTAssertNil(vae.inputReadout)
+        }
+    }
+
     func testInputReadoutIsTheITQBaselineBitForBit() throws {
         let (model, data, train) = try trained()
         let input = try XCTUnwrap(LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).last)

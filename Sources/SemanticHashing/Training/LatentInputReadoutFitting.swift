@@ -22,8 +22,9 @@ extension LatentInputReadout {
 
     /// Scores the four readouts (`Source`) of a trained unsupervised `model` on `data`'s items with
     /// `NeighbourhoodAgreement` and keeps the best; on a tie the earlier of latent, rotated latent,
-    /// both, input, so the latent takes part unless the input's components alone do better. `.input` is the `itq`
-    /// baseline fitted with the same seed, bit for bit. No scores when only the latent was possible.
+    /// both, input, so the latent takes part unless the input's components alone do better.
+    /// `.input` is the `itq` baseline fitted with the same seed, bit for bit. No scores when only
+    /// the latent was possible.
     public static func choose(_ model: HashingVAE, on data: DataSplit, seed: UInt64,
                               settings: BaselineSettings = BaselineSettings()) -> Choice {
         let candidates = candidates(model, on: data, seed: seed, settings: settings)
@@ -49,7 +50,8 @@ extension LatentInputReadout {
         var candidates = [scored(.latent, latent, nil)]
         // The first two stages are ITQBaseline.fit's, so `.input` is its code.
         let seeds = BaselineSupport.stageSeeds(seed, count: 4)
-        if let rotated = rotatedLatentReadout(latent: latent, seed: seeds[3], iterations: settings.itqIterations, inputDimensions: data.features.columns) {
+        if let rotated = rotatedLatentReadout(latent: latent, seed: seeds[3], iterations: settings.itqIterations,
+                                              inputDimensions: data.features.columns) {
             candidates.append(scored(.rotatedLatent, rotated.values, rotated.readout))
         }
         let centred = CenteredFeatures(data.features)

@@ -179,4 +179,17 @@ final class ScanKernelTests: XCTestCase {
         guard ProcessInfo.processInfo.environment["SEMHASH_SCAN_KERNEL"] == nil else { return }
         XCTAssertEqual(ScanKernel.fastest, ScanKernel.avx512.isSupported ? .avx512 : (ScanKernel.avx2.isSupported ? .avx2 : .portable))
     }
+
+    /// Both kernel families ask the processor the same question by name; a case renamed without
+    /// the name table would read as unsupported.
+    func testEveryKernelLevelNameIsKnownToTheProcessorCheck() {
+        XCTAssertTrue(ProcessorFeatures.canRun(build: "portable"))
+        XCTAssertEqual(ProcessorFeatures.canRun(build: "avx2"), ProcessorFeatures.supportsX86_64_v3)
+        XCTAssertEqual(ProcessorFeatures.canRun(build: "avx512"), ProcessorFeatures.supportsX86_64_v4)
+        XCTAssertFalse(ProcessorFeatures.canRun(build: "sse9"))
+        XCTAssertEqual(ScanKernel.allCases.map(\.rawValue), VectorKernelLevel.allCases.map(\.rawValue))
+        for level in VectorKernelLevel.allCases { XCTAssertEqual(level.isSupported, ProcessorFeatures.canRun(build: level.rawValue)) }
+        XCTAssertEqual(ScanKernel.avx512.isSupported, ProcessorFeatures.supportsX86_64_v4)
+        XCTAssertEqual(VectorKernelLevel.avx2.isSupported, ProcessorFeatures.supportsX86_64_v3)
+    }
 }

@@ -24,13 +24,7 @@ public enum VectorKernelLevel: String, CaseIterable, Sendable {
     case avx512
 
     /// Whether this processor (and operating system) can run the build.
-    public var isSupported: Bool {
-        switch self {
-        case .portable: true
-        case .avx2: ProcessorFeatures.supportsX86_64_v3
-        case .avx512: ProcessorFeatures.supportsX86_64_v4
-        }
-    }
+    public var isSupported: Bool { ProcessorFeatures.canRun(build: rawValue) }
 
     /// The build's kernels (call only when `isSupported`).
     public var kernels: any VectorKernelSet.Type {

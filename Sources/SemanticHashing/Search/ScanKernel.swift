@@ -23,13 +23,7 @@ public enum ScanKernel: String, CaseIterable, Sendable {
     case avx512
 
     /// Whether this processor (and operating system) can run the kernel.
-    public var isSupported: Bool {
-        switch self {
-        case .portable: true
-        case .avx2: ProcessorFeatures.supportsX86_64_v3
-        case .avx512: ProcessorFeatures.supportsX86_64_v4
-        }
-    }
+    public var isSupported: Bool { ProcessorFeatures.canRun(build: rawValue) }
 
     /// The kernel new indexes use unless told otherwise.
     public static let fastest: ScanKernel =

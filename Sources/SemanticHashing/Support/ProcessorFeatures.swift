@@ -27,6 +27,18 @@ enum ProcessorFeatures {
     static let supportsX86_64_v3 = cpuinfoLists(x86_64_v3Flags)
     static let supportsX86_64_v4 = cpuinfoLists(x86_64_v4Flags)
 
+    /// Whether a kernel build named after its instruction level can run here: "portable" always,
+    /// "avx2" on x86-64-v3, "avx512" on x86-64-v4 (the scan and the element-wise kernels share
+    /// these names), nothing else.
+    static func canRun(build name: String) -> Bool {
+        switch name {
+        case "portable": true
+        case "avx2": supportsX86_64_v3
+        case "avx512": supportsX86_64_v4
+        default: false
+        }
+    }
+
     /// The level named by the environment variable when it is valid and supported (otherwise a
     /// warning), else the last supported case: levels are declared from narrowest to widest.
     static func chosenLevel<Level: CaseIterable & RawRepresentable>(

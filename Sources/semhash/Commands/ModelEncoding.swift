@@ -151,8 +151,10 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
     if !quiet, let choice = (file.model as? HashingVAE)?.inputReadoutChoice, let chosen = choice.scores.first(where: { $0.source == choice.chosen }) {
         let names: [LatentInputReadout.Source: String] = [.latent: "the latent", .rotatedLatent: "the latent rotated by ITQ",
                                                          .both: "the latent beside the input's principal components",
-                                                         .input: "the input's principal components (the itq baseline's code)"]
-        let others = choice.scores.filter { $0.source != choice.chosen }.map { "\($0.source.rawValue) \(String(format: "%.1f %%", 100 * $0.agreement))" }
+                                                         .input: "the input's principal components (the itq baseline's code; --model itq gives it without training)"]
+        let short: [LatentInputReadout.Source: String] = [.latent: "latent", .rotatedLatent: "rotated latent", .both: "latent + components",
+                                                         .input: "components"]
+        let others = choice.scores.filter { $0.source != choice.chosen }.map { "\(short[$0.source]!) \(String(format: "%.1f %%", 100 * $0.agreement))" }
         printError("readout: codes read from \(names[chosen.source]!): they keep \(String(format: "%.1f %%", 100 * chosen.agreement)) of each item's " +
                    "100 nearest input neighbours among its 100 nearest codes (\(others.joined(separator: ", ")); docs/design.md, section 5)")
     }

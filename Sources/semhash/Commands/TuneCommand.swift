@@ -76,7 +76,8 @@ enum TuneCommand {
             bar.advance()
             bar.log(String(format: "[%d/%d] α=%@ β=%@ γ=%@  %@  (%.1f s)", i + 1, candidates.count, CSVField.number(c.weights.alpha),
                            CSVField.number(c.weights.beta), CSVField.number(c.weights.gamma),
-                           c.score.map { String(format: "p@100 %.4f", $0) } ?? "diverged", c.seconds))
+                           c.score.map { String(format: "p@100 %.4f", $0) } ?? "diverged", c.seconds)
+                    + (c.inputReadoutChoice.flatMap { $0.scores.isEmpty ? nil : "  codes read from: \($0.chosen.rawValue)" } ?? ""))
         }
         bar.finish()
         guard let best = ranked.first, best.score != nil else {

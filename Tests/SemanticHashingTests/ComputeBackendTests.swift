@@ -131,4 +131,23 @@ final class OpenBLASCoreAdviceTests: XCTestCase {
         XCTAssertNil(ComputeBackend.coreAdvice(core: "SkylakeX", hasAVX2: true, hasAVX512: true))
         XCTAssertNil(ComputeBackend.coreAdvice(core: "Zen", hasAVX2: true, hasAVX512: false))
     }
+
+    func testOpenBLASIsAskedForTheKernelsTheProcessorRunsUnlessTheUserChose() {
+        XCTAssertEqual(BLASLibrary.requestedCore(environment: [:], hasAVX2: true, hasAVX512: true), "SkylakeX")
+        XCTAssertEqual(BLASLibrary.requestedCore(environment: ["PATH": "/bin"], hasAVX2: true, hasAVX512: false), "Haswell")
+        XCTAssertNil(BLASLibrary.requestedCore(environment: [:], hasAVX2: false, hasAVX512: false), "OpenBLAS's own choice")
+        XCTAssertNil(BLASLibrary.requestedCore(environment: ["OPENBLAS_CORETYPE": "Prescott"], hasAVX2: true, hasAVX512: true))
+        XCTAssertNil(BLASLibrary.requestedCore(environment: ["OPENBLAS_CORETYPE": ""], hasAVX2: true, hasAVX512: true))
+    }
+
+    /// On a processor with AVX2 the loaded OpenBLAS runs kernels that use it, whatever model it
+    /// thinks the processor is (unless the user named a core, or the build ignores the request).
+    func testLoadedOpenBLASRunsKernelsWithAVX2WhereTheProcessorHasIt() throws {
+        guard let core = ComputeBackend.blas.flatMap({ _ in BLASLibrary.load()?.coreName }), ProcessorFeatures.supportsX86_64_v3 else {
+            throw XCTSkip("needs OpenBLAS on a processor with AVX2")
+        }
+        let requested = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
+        guard requested == "SkylakeX" || requested == "Haswell" else { throw XCTSkip("OPENBLAS_CORETYPE=\(requested ?? "") set by the user") }
+        XCTAssertFalse(ComputeBackend.coresWithoutAVX2.contains(core), core)
+    }
 }

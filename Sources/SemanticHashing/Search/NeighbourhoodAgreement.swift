@@ -41,7 +41,7 @@ public struct NeighbourhoodAgreement: Sendable {
         let blockSize = 256
         for start in stride(from: 0, to: candidates.count, by: blockSize) {
             let block = Array(candidates[start..<min(start + blockSize, candidates.count)])
-            let scores = x.times(Self.denseTranspose(x.gatherRows(block)))   // n × |block|
+            let scores = x.times(Self.unitColumns(x.gatherRows(block), norms: block.map { norms[$0] }))   // n × |block|
             for (a, s) in block.enumerated() {
                 let cosine = (0..<n).map { j in j != s && norms[j] > 0 ? scores[j, a] / norms[j] : -.infinity }
                 neighbours.append(Self.largest(k, of: cosine))
@@ -126,8 +126,9 @@ public struct NeighbourhoodAgreement: Sendable {
         }
     }
 
-    /// The rows of `x` as the columns of a dense D × m matrix, each scaled to unit length.
-    static func denseTranspose(_ x: FeatureMatrix) -> Matrix {
+    /// The rows of `x` as the columns of a dense D × m matrix, each divided by its norm (zero rows
+    /// stay zero).
+    static func unitColumns(_ x: FeatureMatrix, norms: [Float]) -> Matrix {
         let dense: Matrix
         switch x {
         case .sparse(let s): dense = s.densified()
@@ -135,9 +136,7 @@ public struct NeighbourhoodAgreement: Sendable {
         }
         var out = Matrix(rows: dense.columns, columns: dense.rows)
         for i in 0..<dense.rows {
-            var norm: Float = 0
-            for j in 0..<dense.columns { norm += dense[i, j] * dense[i, j] }
-            let scale = norm > 0 ? 1 / norm.squareRoot() : 0
+            let scale = norms[i] > 0 ? 1 / norms[i] : 0
             for j in 0..<dense.columns { out[j, i] = dense[i, j] * scale }
         }
         return out

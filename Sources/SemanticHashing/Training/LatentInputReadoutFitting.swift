@@ -6,6 +6,7 @@ extension LatentInputReadout {
     /// The agreement of each candidate readout with the input's neighbourhoods on the training items,
     /// the one chosen, and its readout (nil for the latent alone).
     public struct Choice: Sendable {
+        /// Empty when only the latent was possible (too few items, or more bits than features).
         public var scores: [Score]
         public var chosen: Source
         public var readout: LatentInputReadout?
@@ -39,10 +40,10 @@ extension LatentInputReadout {
     static func candidates(_ model: HashingVAE, on data: DataSplit, seed: UInt64,
                            settings: BaselineSettings) -> [(score: Choice.Score, readout: LatentInputReadout?)] {
         let bits = model.configuration.bits
-        let latent = model.latentCodeValues(data.features)
         guard data.count >= minimumItems, bits <= min(data.features.columns, data.count) else {
             return [(Choice.Score(source: .latent, agreement: 0), nil)]
         }
+        let latent = model.latentCodeValues(data.features)
         let reference = NeighbourhoodAgreement(features: data.features)
         func scored(_ source: Source, _ values: Matrix, _ readout: LatentInputReadout?) -> (score: Choice.Score, readout: LatentInputReadout?) {
             (Choice.Score(source: source, agreement: reference.score(BinaryCodes(thresholding: values))), readout)

@@ -125,9 +125,11 @@ func reportCodeUsage(_ codes: BinaryCodes, of what: String, quiet: Bool = false)
 }
 
 extension LatentInputReadout.Choice {
-    /// {"chosen": source, "neighbourhood_agreement": {source: share, …}} for `train` and `tune --json`.
-    var json: [String: Any] {
-        ["chosen": chosen.rawValue, "neighbourhood_agreement": Dictionary(uniqueKeysWithValues: scores.map { ($0.source.rawValue, $0.agreement) })]
+    /// {"chosen": source, "neighbourhood_agreement": {source: share, …}} for `train` and `tune --json`;
+    /// nil when nothing was weighed (only the latent was possible).
+    var json: [String: Any]? {
+        scores.isEmpty ? nil
+            : ["chosen": chosen.rawValue, "neighbourhood_agreement": Dictionary(uniqueKeysWithValues: scores.map { ($0.source.rawValue, $0.agreement) })]
     }
 }
 

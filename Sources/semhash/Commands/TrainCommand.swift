@@ -136,7 +136,7 @@ struct TrainingSettings {
             json["readout"] = ["split_bits": kept.splitBits, "largest_share": kept.largestShare, "input_weight": readout.inputWeight,
                                "attempts": readout.fitAttempts.map { ["split_bits": $0.splitBits, "largest_share": $0.largestShare] }]
         }
-        if let choice = (model as? HashingVAE)?.inputReadoutChoice, !choice.scores.isEmpty { json["input_readout"] = choice.json }
+        if let choice = (model as? HashingVAE)?.inputReadoutChoice?.json { json["input_readout"] = choice }
         return Result(file: file, trainSeconds: seconds, summaryJSON: json)
     }
 

@@ -92,7 +92,7 @@ enum TuneCommand {
                 "ranked": ranked.map { c -> [String: Any] in
                     var row: [String: Any] = ["alpha": c.weights.alpha, "beta": c.weights.beta, "gamma": c.weights.gamma,
                                               "p@100": c.score ?? NSNull(), "seconds": c.seconds, "failure": c.failure ?? NSNull()]
-                    if let choice = c.inputReadoutChoice, !choice.scores.isEmpty { row["input_readout"] = choice.json }
+                    if let choice = c.inputReadoutChoice?.json { row["input_readout"] = choice }
                     return row
                 },
             ])

@@ -182,6 +182,22 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertEqual(ClassAlignedReadout.balancingScale(constant, columns: 4, classCount: 2), 1, "a constant q leaves ŷ_T as it is")
     }
 
+    /// r = C − 1 per classifier of single-label data (2(C − 1) with q beside the head), C for
+    /// multi-label data with or without q, and never more than B.
+    func testClassDirectionsCountEachClassifiersDegreesOfFreedom() {
+        func r(_ c: Int, multiLabel: Bool = false, bits: Int, q: Bool = true) -> Int {
+            ClassAlignedReadout.classDirections(classCount: c, multiLabel: multiLabel, bits: bits, withInputClassifier: q)
+        }
+        XCTAssertEqual(r(6, bits: 16), 10, "TREC: 5 directions a classifier, two classifiers")
+        XCTAssertEqual(r(6, bits: 16, q: false), 5, "no labelled item, no q: the head alone")
+        XCTAssertEqual(r(8, bits: 16), 14)
+        XCTAssertEqual(r(20, bits: 32), 32, "38 directions, 32 bits")
+        XCTAssertEqual(r(20, bits: 16), 16)
+        XCTAssertEqual(r(22, multiLabel: true, bits: 32), 22, "multi-label keeps one classifier's C")
+        XCTAssertEqual(r(22, multiLabel: true, bits: 16), 16)
+        XCTAssertEqual(r(2, bits: 16), 2)
+    }
+
     func testSplitAttemptsStartAtOneBitAndDoubleUpToHalfTheBits() {
         XCTAssertEqual(ReadoutDirections.attempts(classDirections: 16, bits: 16), [0, 1, 2, 4, 8])
         XCTAssertEqual(ReadoutDirections.attempts(classDirections: 5, bits: 32), [0, 1, 2, 4, 8, 16])

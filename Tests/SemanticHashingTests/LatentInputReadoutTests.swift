@@ -55,6 +55,44 @@ final class LatentInputReadoutTests: XCTestCase {
         XCTAssertEqual(agreement.score(BinaryCodes(bits: (0..<12).map { [$0 == 4 || $0 == 5] }, bits: 1)), (5 * 0.5 + 0.4) / 6, accuracy: 1e-12)
     }
 
+    /// Counts in columns (background, topic A, topic B); items 0, 1 are A, items 2, 3 B. By plain
+    /// cosine item 0's nearest is item 2, which shares its heavy background: 9/10 = 0.90 against
+    /// 4/√20 = 0.89 for item 1. The background is in all four items (idf 1), each topic in two (idf
+    /// ln(5/3) + 1 = 1.511, w² = 2.283), and then item 1 is nearer: (3 + w²)/√((9 + w²)(1 + w²)) =
+    /// 0.868 against 9/(9 + w²) = 0.798. Sparse and dense inputs give the same neighbours. Halved,
+    /// the values are no longer counts and are measured as given: plain cosine's neighbours.
+    func testCountsAreMeasuredAsTFIDFAndWeightedInputAsGiven() {
+        let m = Matrix(rows: 4, columns: 3, storage: [3, 1, 0, 1, 1, 0, 3, 0, 1, 1, 0, 1])
+        func sparse(_ m: Matrix) -> FeatureMatrix {
+            .sparse(SparseMatrix(rows: 4, columns: 3, entries: (0..<4).flatMap { i in (0..<3).compactMap { j in m[i, j] != 0 ? (i, j, m[i, j]) : nil } }))
+        }
+        for x in [FeatureMatrix.dense(m), sparse(m)] {
+            let agreement = NeighbourhoodAgreement(features: x, sampleCount: 4, k: 1)
+            XCTAssertTrue(agreement.weightsCountsByIDF)
+            XCTAssertEqual(agreement.neighbours, [[1], [0], [3], [2]])
+        }
+        let halved = Matrix(rows: 4, columns: 3, storage: m.storage.map { $0 / 2 })
+        for x in [FeatureMatrix.dense(halved), sparse(halved)] {
+            let agreement = NeighbourhoodAgreement(features: x, sampleCount: 4, k: 1)
+            XCTAssertFalse(agreement.weightsCountsByIDF)
+            XCTAssertEqual(agreement.neighbours, [[2], [0], [0], [2]])
+        }
+        // ln(1 + count) is counts too; a negative value or a weighted one is not.
+        let logCounts = Matrix(rows: 4, columns: 3, storage: m.storage.map { Float(log1p(Double($0))) })
+        XCTAssertEqual(NeighbourhoodAgreement(features: sparse(logCounts), sampleCount: 4, k: 1).neighbours, [[1], [0], [3], [2]])
+        XCTAssertTrue(NeighbourhoodAgreement.holdsCounts(.dense(logCounts)))
+        XCTAssertFalse(NeighbourhoodAgreement.holdsCounts(.dense(Matrix(rows: 1, columns: 2, storage: [1, -1]))))
+        XCTAssertFalse(NeighbourhoodAgreement.holdsCounts(.dense(Matrix(rows: 1, columns: 2, storage: [0.6, 0.8]))))
+        let weighted = NeighbourhoodAgreement.idfWeighted(.dense(m))
+        guard case .dense(let w) = weighted else { return XCTFail("dense stays dense") }
+        XCTAssertEqual(w[0, 0], 3, accuracy: 1e-6)
+        XCTAssertEqual(w[0, 1], Float(log(5.0 / 3) + 1), accuracy: 1e-6)
+        // Features with no zeros (embeddings) are measured as they are: every idf is 1.
+        let full = Matrix(rows: 2, columns: 2, storage: [0.5, -1, 2, 0.25])
+        guard case .dense(let same) = NeighbourhoodAgreement.idfWeighted(.dense(full)) else { return XCTFail("dense stays dense") }
+        XCTAssertEqual(same, full)
+    }
+
     func testItemsWithoutInputHaveNoNeighboursAndAreSkipped() {
         let x = FeatureMatrix.dense(Matrix(rows: 3, columns: 2, storage: [0, 0, 1, 0, 1, 0.1]))
         let agreement = NeighbourhoodAgreement(features: x, sampleCount: 3, k: 1)
@@ -81,7 +119,7 @@ final class LatentInputReadoutTests: XCTestCase {
             XCTAssertEqual(model.inputReadout?.source, choice.chosen == .latent ? nil : choice.chosen)
             // Each score is the agreement of that readout's codes, recomputed.
             let reference = NeighbourhoodAgreement(features: train.features)
-            let candidates = LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings())
+            let candidates = LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).candidates
             for (candidate, score) in zip(candidates, choice.scores) {
                 let values = candidate.readout?.codeValues(latent: model.latentCodeValues(train.features), input: train.features)
                     ?? model.latentCodeValues(train.features)
@@ -112,7 +150,7 @@ final class LatentInputReadoutTests: XCTestCase {
 
     func testInputReadoutIsTheITQBaselineBitForBit() throws {
         let (model, data, train) = try trained()
-        let input = try XCTUnwrap(LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).last)
+        let input = try XCTUnwrap(LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).candidates.last)
         XCTAssertEqual(input.score.source, .input)
         let readout = try XCTUnwrap(input.readout)
         XCTAssertEqual(readout.source, .input)
@@ -124,7 +162,7 @@ final class LatentInputReadoutTests: XCTestCase {
 
     func testBothReadoutStoresTheFittedProjection() throws {
         let (model, data, train) = try trained()
-        let candidates = LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings())
+        let candidates = LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).candidates
         let both = try XCTUnwrap(candidates.first { $0.score.source == .both }?.readout)
         XCTAssertEqual(both.source, .both)
         // Recompute (f − μ_f)·E·R from the parts: ℓ·A + x·W + b must equal it on the fitted items.
@@ -168,7 +206,7 @@ final class LatentInputReadoutTests: XCTestCase {
 
     func testAFileWithPartOfTheReadoutIsRejected() throws {
         let (model, _, train) = try trained()
-        model.inputReadout = try XCTUnwrap(LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).last?.readout)
+        model.inputReadout = try XCTUnwrap(LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).candidates.last?.readout)
         var tensors = Dictionary(uniqueKeysWithValues: model.state.map { ($0.name, $0.value) })
         tensors[LatentInputReadout.biasName] = nil
         let restored = try XCTUnwrap(ModelTraining.emptyModel(model.configuration) as? HashingVAE)

@@ -1,13 +1,23 @@
+import Foundation
+
 /// How well binary codes keep a collection's own neighbourhoods, measured without labels: for each
-/// sampled item, the share of its k nearest neighbours in the input (by cosine) that are among its
-/// k nearest codes (by Hamming distance, the item itself left out).
+/// sampled item, the share of its k nearest neighbours in the input (by cosine, counts weighted by
+/// idf) that are among its k nearest codes (by Hamming distance, the item itself left out).
 ///
 /// ```
-/// N_s  = the k items j ≠ s of largest cos(x_s, x_j)            (ties: lower index first)
+/// x̃_j  = x_j ⊙ idf  when the values are counts or ln(1 + count), else x_j as given
+///        idf_d = ln((1 + n) / (1 + df_d)) + 1                  (df_d: the items where column d ≠ 0)
+/// N_s  = the k items j ≠ s of largest cos(x̃_s, x̃_j)            (ties: lower index first)
 /// H_s  = the k items j ≠ s of smallest Hamming distance to s   (ties at the k-th distance shared:
 ///        an item at that distance counts (k − #closer) / #at-that-distance, as a random order would)
 /// agreement = mean_s |H_s ∩ N_s| / k
 /// ```
+/// A criterion that rewards keeping the input's neighbours is only as good as the input's
+/// similarity: in counts or log counts, where every item shares most of its words, plain cosine
+/// neighbours share background words, not topics, so such input is measured with idf, as the
+/// vectoriser would weight it. Input weighted already (tf-idf, embeddings) is measured as it is:
+/// weighting it a second time cost precision where it was tried (docs/results/defaults.md,
+/// section 16).
 /// The samples are spread evenly over the items, so no seed is needed; items with an all-zero
 /// input have no cosine neighbours and are skipped. On a large collection the neighbours, in the
 /// input and among the codes, are looked for within an evenly spread pool of 50 000 items.
@@ -25,13 +35,17 @@ public struct NeighbourhoodAgreement: Sendable {
     public let samples: [Int]
     let neighbours: [[Int]]
     public let k: Int
+    /// Whether the input held counts and its neighbours were therefore taken by tf-idf cosine.
+    public let weightsCountsByIDF: Bool
 
     /// At most `sampleCount` items, each with its `k` nearest neighbours (k ≤ pool − 1) among at most
     /// `poolSize` items, so that time and memory stay bounded on a large collection (the products
     /// are pool × 256 at a time).
     public init(features all: FeatureMatrix, sampleCount: Int = 1000, k: Int = 100, poolSize: Int = 50_000) {
         pool = Self.spread(min(poolSize, all.rows), over: all.rows)
-        let x = pool.count == all.rows ? all : all.gatherRows(pool)
+        let given = pool.count == all.rows ? all : all.gatherRows(pool)
+        weightsCountsByIDF = Self.holdsCounts(given)
+        let x = weightsCountsByIDF ? Self.idfWeighted(given) : given
         let n = x.rows
         let k = max(0, min(k, n - 1))
         self.k = k
@@ -115,6 +129,36 @@ public struct NeighbourhoodAgreement: Sendable {
             total += kept / Double(k)
         }
         return total / Double(samples.count)
+    }
+
+    /// Whether x carries term counts with no idf: every stored value a whole number ≥ 0 (counts,
+    /// presence bits), or every one ln(1 + a whole number) (log counts, as Snippets and the demo's
+    /// corpus hold). Weighted values (tf-idf, l2 rows, embeddings) fail the test almost surely.
+    static func holdsCounts(_ x: FeatureMatrix) -> Bool {
+        let values: [Float]
+        switch x {
+        case .sparse(let s): values = s.values
+        case .dense(let d): values = d.storage
+        }
+        func isCount(_ v: Double) -> Bool { v >= 0 && abs(v - v.rounded()) <= 1e-4 * max(1, v) }
+        return values.allSatisfy { isCount(Double($0)) } || values.allSatisfy { $0 >= 0 && isCount(Foundation.expm1(Double($0))) }
+    }
+
+    /// x with column d scaled by ln((1 + n) / (1 + df_d)) + 1 over x's n rows.
+    static func idfWeighted(_ x: FeatureMatrix) -> FeatureMatrix {
+        switch x {
+        case .sparse(let s):
+            let idf = TFIDF.inverseDocumentFrequency(of: s).map(Float.init)
+            var values = s.values
+            for k in values.indices { values[k] *= idf[Int(s.columnIndices[k])] }
+            return .sparse(SparseMatrix(rows: s.rows, columns: s.columns, rowStart: s.rowStart, columnIndices: s.columnIndices, values: values))
+        case .dense(var d):
+            var df = [Int](repeating: 0, count: d.columns)
+            for i in 0..<d.rows { for j in 0..<d.columns where d[i, j] != 0 { df[j] += 1 } }
+            let idf = TFIDF.inverseDocumentFrequency(documentFrequency: df, documentCount: d.rows).map(Float.init)
+            for i in 0..<d.rows { for j in 0..<d.columns { d[i, j] *= idf[j] } }
+            return .dense(d)
+        }
     }
 
     static func rowNorms(_ x: FeatureMatrix) -> [Float] {

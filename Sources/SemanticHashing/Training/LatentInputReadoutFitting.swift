@@ -10,6 +10,8 @@ extension LatentInputReadout {
         public var scores: [Score]
         public var chosen: Source
         public var readout: LatentInputReadout?
+        /// Whether the input held counts, so that its neighbours were taken by tf-idf cosine.
+        public var neighboursByTFIDF = false
 
         public struct Score: Sendable, Equatable {
             public var source: Source
@@ -28,20 +30,21 @@ extension LatentInputReadout {
     /// the latent was possible.
     public static func choose(_ model: HashingVAE, on data: DataSplit, seed: UInt64,
                               settings: BaselineSettings = BaselineSettings()) -> Choice {
-        let candidates = candidates(model, on: data, seed: seed, settings: settings)
+        let (candidates, byTFIDF) = candidates(model, on: data, seed: seed, settings: settings)
         guard candidates.count > 1 else { return Choice(scores: [], chosen: .latent, readout: nil) }
         var best = 0
         for i in candidates.indices where candidates[i].score.agreement > candidates[best].score.agreement { best = i }
-        return Choice(scores: candidates.map(\.score), chosen: candidates[best].score.source, readout: candidates[best].readout)
+        return Choice(scores: candidates.map(\.score), chosen: candidates[best].score.source, readout: candidates[best].readout,
+                      neighboursByTFIDF: byTFIDF)
     }
 
     /// Every readout that `choose` weighs, scored, in the order of `Source`: the latent
     /// alone when there are too few items or more bits than principal directions.
     static func candidates(_ model: HashingVAE, on data: DataSplit, seed: UInt64,
-                           settings: BaselineSettings) -> [(score: Choice.Score, readout: LatentInputReadout?)] {
+                           settings: BaselineSettings) -> (candidates: [(score: Choice.Score, readout: LatentInputReadout?)], neighboursByTFIDF: Bool) {
         let bits = model.configuration.bits
         guard data.count >= minimumItems, bits <= min(data.features.columns, data.count) else {
-            return [(Choice.Score(source: .latent, agreement: 0), nil)]
+            return ([(Choice.Score(source: .latent, agreement: 0), nil)], false)
         }
         let latent = model.latentCodeValues(data.features)
         let reference = NeighbourhoodAgreement(features: data.features)
@@ -65,7 +68,7 @@ extension LatentInputReadout {
         let input = AffineHashFunction(projection: LinearAlgebra.product(pca.directions, rotation), mean: centred.mean)
         candidates.append(scored(.input, LinearAlgebra.product(components, rotation),
                                  LatentInputReadout(latentWeights: Matrix(rows: bits, columns: bits), inputWeights: input.weights, bias: input.bias)))
-        return candidates
+        return (candidates, reference.weightsCountsByIDF)
     }
 
     /// (ℓ − μ_ℓ)·R as ℓ·A + b (W = 0), with the code values of the fitted items; nil when ℓ is

@@ -129,7 +129,8 @@ extension LatentInputReadout.Choice {
     /// nil when nothing was weighed (only the latent was possible).
     var json: [String: Any]? {
         scores.isEmpty ? nil
-            : ["chosen": chosen.rawValue, "neighbourhood_agreement": Dictionary(uniqueKeysWithValues: scores.map { ($0.source.rawValue, $0.agreement) })]
+            : ["chosen": chosen.rawValue, "neighbourhood_agreement": Dictionary(uniqueKeysWithValues: scores.map { ($0.source.rawValue, $0.agreement) }),
+               "neighbours_by_tfidf": neighboursByTFIDF]
     }
 }
 
@@ -158,7 +159,8 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
                                                          .input: "components"]
         let others = choice.scores.filter { $0.source != choice.chosen }.map { "\(short[$0.source]!) \(String(format: "%.1f %%", 100 * $0.agreement))" }
         printError("readout: codes read from \(names[chosen.source]!): they keep \(String(format: "%.1f %%", 100 * chosen.agreement)) of each item's " +
-                   "100 nearest input neighbours among its 100 nearest codes (\(others.joined(separator: ", ")); docs/design.md, section 5)")
+                   "100 nearest input neighbours\(choice.neighboursByTFIDF ? " (the counts weighted by idf)" : "") among its 100 nearest codes " +
+                   "(\(others.joined(separator: ", ")); docs/design.md, section 5)")
     }
     let usage = reportCodeUsage(BinaryCodes(thresholding: file.model.codeValues(split.features)), of: "the training items", quiet: quiet)
     if !quiet && config.preset.family == .vae && config.bitBalance == 0 && usage.count >= CodeUsage.warningMinimumCount && usage.largestShare > CodeUsage.largestShareWarning {

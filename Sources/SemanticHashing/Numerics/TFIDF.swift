@@ -3,7 +3,8 @@ import Foundation
 /// Smoothed tf-idf with l2-normalised rows, as scikit-learn's `TfidfVectorizer` (and so the VDSH
 /// `*.tfidf.mat` files) compute it: for n fitted documents,
 /// idf(t) = ln((1 + n) / (1 + df(t))) + 1, and row d becomes tf(d, ·) · idf scaled to unit l2 norm
-/// (all-zero rows stay zero). Shared by the text vectoriser and the feature-vector loaders (TMC).
+/// (all-zero rows stay zero). Shared by the text vectoriser, the feature-vector loaders (TMC) and
+/// the neighbourhood agreement (which weights count input by idf).
 ///
 /// ```swift
 /// let idf = TFIDF.inverseDocumentFrequency(of: trainCounts)

@@ -6,13 +6,14 @@ let demoCommand = Command(
     summary: "See semantic hashing work: train SSB-VAE (10 % labels) and B-VAE on a built-in corpus.",
     discussion: """
     Generates the built-in synthetic corpus (no files, no network), trains SSB-VAE with 10 % of
-    the labels and the unsupervised B-VAE on it, prints their retrieval precision side by side,
-    then shows two queries with their nearest neighbours in Hamming space.
+    the labels and the unsupervised B-VAE on it as 'semhash train' does by default (principled
+    variant, at least 1 500 steps unless --epochs is given), prints their retrieval precision
+    side by side, then shows two queries with their nearest neighbours in Hamming space.
     """,
     options: [
         .value("--data", "DATASET", "Dataset to use instead of the built-in corpus", default: "synthetic"),
         CommonOptions.bits,
-        .integer("--epochs", "N", "Training epochs per model", default: 20, in: 1...100_000),
+        .integer("--epochs", "N", "Training epochs per model; by default raised until 1 500 steps", default: TrainingOptions().epochs, in: 1...100_000),
         CommonOptions.supervision.defaulting(to: "0.1"),
         CommonOptions.seed,
         CommonOptions.json,
@@ -23,7 +24,10 @@ let demoCommand = Command(
         let bits = try args.int("--bits")!
         let level = try args.double("--supervision")!
         let (dataset, _) = try CommonOptions.loadDataset(args, quiet: quiet)
-        let options = TrainingOptions(epochs: try args.int("--epochs")!, seed: seed)
+        var options = TrainingOptions(epochs: try args.int("--epochs")!, seed: seed)
+        if !args.isGiven("--epochs") {
+            options = options.raisingEpochs(toReach: TrainingOptions.defaultMinimumSteps, items: dataset.database.count)
+        }
         func say(_ text: String) { if !quiet { print(text) } }
         say("Corpus: \(dataset.train.count + (dataset.validation?.count ?? 0)) documents to search, \(dataset.test.count) queries, \(dataset.classCount) topics, \(dataset.featureCount) words.\n")
 
@@ -31,7 +35,7 @@ let demoCommand = Command(
         for (preset, supervision) in [(ModelPreset.ssbVAE, level), (ModelPreset.bvae, 0.0)] {
             let config = ModelConfiguration(preset: preset, bits: bits, inputDimensions: dataset.featureCount,
                                             classCount: dataset.classCount, multiLabel: dataset.isMultiLabel,
-                                            reconstruction: dataset.reconstruction)
+                                            reconstruction: dataset.reconstruction, variant: .principled)
             let batches = options.epochs * ((dataset.database.count + options.batchSize - 1) / options.batchSize)
             let bar = ProgressReporter(label: "training \(preset.paperName)", total: batches, quiet: quiet)
             let run = try HashingRun.trainAndEvaluate(dataset, configuration: config, options: options,

@@ -116,6 +116,7 @@ final class LatentInputReadoutTests: XCTestCase {
             XCTAssertEqual(choice.scores.map(\.source), [.latent, .rotatedLatent, .both, .input])
             let best = choice.scores.max { $0.agreement < $1.agreement }!
             XCTAssertEqual(choice.chosen, best.source)
+            XCTAssertTrue(choice.neighboursByTFIDF, "the synthetic corpus holds log counts")
             XCTAssertEqual(model.inputReadout?.source, choice.chosen == .latent ? nil : choice.chosen)
             // Each score is the agreement of that readout's codes, recomputed.
             let reference = NeighbourhoodAgreement(features: train.features)

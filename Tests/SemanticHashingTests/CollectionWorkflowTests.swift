@@ -57,16 +57,17 @@ final class CollectionWorkflowTests: XCTestCase {
     }
 
     /// The default trains at least --min-steps steps (81 items are one batch an epoch; the floor only raises the 30 epochs); an explicit
-    /// --epochs alone is exact.
+    /// --epochs alone is exact. About 20 epoch lines at most: 40 epochs log the first and every second one.
     func testSmallCorporaTrainUntilTheStepFloor() throws {
         let f = try Self.makeFixture()
         let semhash = try SemhashProcess()
         let out = f.dir.path + "/floor.semhash"
-        for (extra, expected) in [(["--min-steps", "40"], "epoch 40/40 "), (["--epochs", "2"], "epoch 2/2 "),
-                                  (["--epochs", "2", "--min-steps", "4"], "epoch 4/4 ")] {
+        for (extra, expected, lines) in [(["--min-steps", "40"], "epoch 40/40 ", 21), (["--epochs", "2"], "epoch 2/2 ", 2),
+                                         (["--epochs", "2", "--min-steps", "4"], "epoch 4/4 ", 4)] {
             let run = try semhash.run(["train", "--data", "text:\(f.corpus)", "--bits", "8", "--out", out] + extra)
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertTrue(run.stderr.contains(expected), "\(extra): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").filter { $0.hasPrefix("epoch ") }.count, lines, "\(extra): \(run.stderr)")
         }
     }
 

@@ -109,10 +109,14 @@ struct TrainingSettings {
         }
         let batchesTotal = options.epochs * ((masked.split.count + options.batchSize - 1) / options.batchSize)
         let bar = ProgressReporter(label: "\(preset.paperName) \(bits) bits", total: batchesTotal, quiet: quiet)
+        // About 20 epoch lines at most, however many epochs the step floor asks for.
+        let logEvery = (options.epochs + 19) / 20
+        if logEvery > 1 { bar.log("losses every \(logEvery) epochs of \(options.epochs), and the last") }
         let start = Date()
         let (model, history) = try ModelTraining.fit(config, on: masked.split, options: options, readoutInputWeight: readoutInputWeight, onBatch: { _, _, losses in
             bar.advance(detail: String(format: "loss %.4g", losses.total))
         }, onEpoch: { e in
+            guard e.epoch == 1 || e.epoch % logEvery == 0 || e.epoch == e.epochs else { return }
             bar.log(String(format: "epoch %d/%d  loss %.5g  rec %.4g  kl %.4g  point %.4g  pair %.4g  (%.2f s)",
                            e.epoch, e.epochs, e.losses.total, e.losses.reconstruction, e.losses.kl, e.losses.pointwise,
                            e.losses.pairwise, e.seconds))

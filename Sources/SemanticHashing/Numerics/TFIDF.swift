@@ -23,6 +23,13 @@ public enum TFIDF {
         return inverseDocumentFrequency(documentFrequency: df, documentCount: counts.rows)
     }
 
+    /// idf fitted on the rows of a dense `x` (a column's df = the rows where it is non-zero).
+    public static func inverseDocumentFrequency(of x: Matrix) -> [Double] {
+        var df = [Int](repeating: 0, count: x.columns)
+        for i in 0..<x.rows { for j in 0..<x.columns where x[i, j] != 0 { df[j] += 1 } }
+        return inverseDocumentFrequency(documentFrequency: df, documentCount: x.rows)
+    }
+
     /// tf · idf per entry, each row scaled to unit l2 norm.
     public static func weight(_ counts: SparseMatrix, idf: [Double]) -> SparseMatrix {
         precondition(idf.count == counts.columns, "TFIDF.weight: \(idf.count) idf weights for \(counts.columns) columns")

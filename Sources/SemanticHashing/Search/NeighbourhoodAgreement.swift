@@ -153,9 +153,7 @@ public struct NeighbourhoodAgreement: Sendable {
             for k in values.indices { values[k] *= idf[Int(s.columnIndices[k])] }
             return .sparse(SparseMatrix(rows: s.rows, columns: s.columns, rowStart: s.rowStart, columnIndices: s.columnIndices, values: values))
         case .dense(var d):
-            var df = [Int](repeating: 0, count: d.columns)
-            for i in 0..<d.rows { for j in 0..<d.columns where d[i, j] != 0 { df[j] += 1 } }
-            let idf = TFIDF.inverseDocumentFrequency(documentFrequency: df, documentCount: d.rows).map(Float.init)
+            let idf = TFIDF.inverseDocumentFrequency(of: d).map(Float.init)
             for i in 0..<d.rows { for j in 0..<d.columns { d[i, j] *= idf[j] } }
             return .dense(d)
         }

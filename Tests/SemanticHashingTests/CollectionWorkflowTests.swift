@@ -57,7 +57,7 @@ final class CollectionWorkflowTests: XCTestCase {
     }
 
     /// The default trains at least --min-steps steps (81 items are one batch an epoch; the floor only raises the 30 epochs); an explicit
-    /// --epochs alone is exact. About 20 epoch lines at most: 40 epochs log the first and every second one.
+    /// --epochs alone is exact. At most 30 epoch lines: 40 epochs log the first and every second one.
     func testSmallCorporaTrainUntilTheStepFloor() throws {
         let f = try Self.makeFixture()
         let semhash = try SemhashProcess()

@@ -109,8 +109,8 @@ struct TrainingSettings {
         }
         let batchesTotal = options.epochs * ((masked.split.count + options.batchSize - 1) / options.batchSize)
         let bar = ProgressReporter(label: "\(preset.paperName) \(bits) bits", total: batchesTotal, quiet: quiet)
-        // About 20 epoch lines at most, however many epochs the step floor asks for.
-        let logEvery = (options.epochs + 19) / 20
+        // At most 30 epoch lines (every epoch of the default 30), however many the step floor asks for.
+        let logEvery = (options.epochs + 29) / 30
         if logEvery > 1 { bar.log("losses every \(logEvery) epochs of \(options.epochs), and the last") }
         let start = Date()
         let (model, history) = try ModelTraining.fit(config, on: masked.split, options: options, readoutInputWeight: readoutInputWeight, onBatch: { _, _, losses in

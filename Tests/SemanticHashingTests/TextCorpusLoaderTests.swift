@@ -58,6 +58,30 @@ final class TextCorpusLoaderTests: XCTestCase {
         XCTAssertEqual(data.featureCount, 6)
     }
 
+    /// Every document has a word no other has. The collection recipe drops them (min df 2), so no
+    /// term of the vocabulary holds one; `?min-df=1` keeps the training documents' ones.
+    func testTermsOfOneDocumentAreDroppedUnlessAsked() throws {
+        let dir = try TextFixtures.folder()
+        let rare = ["anchor", "bishop", "cactus", "dragon", "eagle", "falcon", "garnet", "harbor", "island", "jasper"]
+        for (i, word) in rare.enumerated() {
+            try TextFixtures.write("rockets orbit the moon \(word)", to: "\(dir)/space/\(i)")
+            try TextFixtures.write("recipes with garlic \(word)z", to: "\(dir)/cooking/\(i)")
+        }
+        func rareTerms(_ extra: [String: String]) throws -> Int {
+            let names = try TextCorpusLoader.load(path: dir, options: options.merging(extra) { $1 }).featureNames ?? []
+            return names.filter { name in rare.contains { name.contains($0) } }.count
+        }
+        XCTAssertEqual(try rareTerms([:]), 0)
+        XCTAssertEqual(try rareTerms(["min-df": "1"]), 16 * 3, "16 training documents, each with its word in a unigram, bigram and trigram")
+        XCTAssertThrowsError(try TextCorpusLoader.load(path: dir, options: ["min-df": "0"])) { error in
+            XCTAssertEqual("\(error)", "text option min-df=0: not a positive integer")
+        }
+        XCTAssertThrowsError(try TextCorpusLoader.load(path: dir, options: ["min-df": "30"])) { error in
+            XCTAssertEqual(TextFixtures.location(of: error), dir)
+            XCTAssertTrue("\(error)".contains("a term must occur in 30 of them; ?min-df=1 keeps every term"), "\(error)")
+        }
+    }
+
     func testBadInputNamesThePath() throws {
         let dir = try folderFixture()
         func location(_ path: String) -> String? {

@@ -132,6 +132,35 @@ final class TextVectorizerTests: XCTestCase {
         XCTAssertEqual(v.vocabulary, ["banana", "cherry"])
     }
 
+    /// n = 3; df: alpha 3, beta 2, gamma 1, delta 1 (with the largest count). At min df 2 the terms of
+    /// one document go; idf still counts every fitted document: beta ln(4/3) + 1 = 1.287682.
+    func testMinimumDocumentFrequencyDropsTermsOfOneDocument() throws {
+        var s = TextVectorizerSettings.newsgroups
+        let docs = ["alpha beta gamma", "alpha beta", "alpha delta delta delta"]
+        XCTAssertEqual(TextVectorizer.fit(docs, settings: s).vocabulary, ["alpha", "beta", "delta", "gamma"])
+        s.minDocumentFrequency = 2
+        let (v, features, _) = TextVectorizer.fitTransform(docs, settings: s)
+        XCTAssertEqual(v.vocabulary, ["alpha", "beta"])
+        XCTAssertEqual(try XCTUnwrap(v.inverseDocumentFrequency)[1], 1.2876821, accuracy: 1e-6)
+        XCTAssertEqual(features.row(2).map(\.value), [1], "delta's document keeps only alpha")
+        XCTAssertEqual(v.transform(["gamma delta"]).features.row(0).map(\.value), [])
+    }
+
+    /// The setting is written only when it drops terms, so settings saved before it existed encode,
+    /// and so fingerprint, byte for byte as they did; a file without it reads as 1.
+    func testMinimumDocumentFrequencyIsWrittenOnlyWhenItDropsTerms() throws {
+        let snippets = String(decoding: try JSONEncoder().encode(TextVectorizerSettings.snippets), as: UTF8.self)
+        XCTAssertFalse(snippets.contains("minDocumentFrequency"))
+        let collection = try JSONEncoder().encode(TextVectorizerSettings.collection)
+        XCTAssertTrue(String(decoding: collection, as: UTF8.self).contains("\"minDocumentFrequency\":2"))
+        XCTAssertEqual(try JSONDecoder().decode(TextVectorizerSettings.self, from: collection), .collection)
+        var older = try XCTUnwrap(JSONSerialization.jsonObject(with: collection) as? [String: Any])
+        older["minDocumentFrequency"] = nil
+        var expected = TextVectorizerSettings.collection
+        expected.minDocumentFrequency = 1
+        XCTAssertEqual(try JSONDecoder().decode(TextVectorizerSettings.self, from: JSONSerialization.data(withJSONObject: older)), expected)
+    }
+
     func testCodableRoundTripEncodesIdentically() throws {
         var s = TextVectorizerSettings.snippets
         s.lemmatizer = .porter2

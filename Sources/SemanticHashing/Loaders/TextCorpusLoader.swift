@@ -1,7 +1,7 @@
 import Foundation
 
 /// Loads a user's own labelled documents and vectorises them with the collection recipe
-/// (`TextVectorizerSettings.collection`: WordNet lemmas, stop words kept, 1–3-grams, max df 0.8,
+/// (`TextVectorizerSettings.collection`: WordNet lemmas, stop words kept, 1–3-grams, max df 0.8, min df 2,
 /// 10 000 terms, sublinear tf-idf values, reconstructed as a distribution over the terms).
 ///
 /// Sources:
@@ -24,7 +24,8 @@ import Foundation
 /// The item's display text skips a leading mail/HTTP-style header block, so a hit shows its body.
 ///
 /// Options: `seed` (default 20), `lemmatizer=wordnet|porter2|none`, `features=N`, `ngrams=1..3`,
-/// `encoding=auto|utf8|latin1|windows-1252`.
+/// `stopwords=english|none`, `values=…`, `min-df=N`, `encoding=auto|utf8|latin1|windows-1252`
+/// (`TextLoaderOptions`).
 ///
 /// ```swift
 /// let data = try TextCorpusLoader.load(path: "my-corpus", options: ["ngrams": "1..2"])

@@ -54,7 +54,8 @@ enum TextDatasetBuilder {
         let dropEmptyTrainingRows = dropEmptyTrainingRows && prefitted == nil
         guard vectorizer.featureCount > 0 else {
             throw SemanticHashingError.malformedInput(
-                location: source, reason: "no term of the \(fitRows.count) training documents survives the vectoriser's rules (stop words, length, document frequency)")
+                location: source, reason: "no term of the \(fitRows.count) training documents survives the vectoriser's rules (stop words, length, document frequency"
+                    + (settings.minDocumentFrequency > 1 ? ": a term must occur in \(settings.minDocumentFrequency) of them; ?min-df=1 keeps every term)" : ")"))
         }
         var rowInFit: [Int: Int] = [:]
         for (r, d) in fitRows.enumerated() { rowInFit[d] = r }

@@ -9,6 +9,7 @@
 /// | `encoding` | `auto`, `utf8`, `latin1` or `windows-1252` (`TextEncoding`) | auto |
 /// | `stopwords` | `english` (scikit-learn's list removed) or `none` | the recipe's |
 /// | `values` | `log1p`, `tfidf`, `sublinear-tfidf` or `counts` | the recipe's |
+/// | `min-df` | fewest training documents a term must occur in | the recipe's (2 for `text:`, else 1) |
 ///
 /// ```swift
 /// let o = try TextLoaderOptions(["seed": "7", "features": "5000"], allowed: ["seed", "features"], loader: "snippets")
@@ -22,8 +23,9 @@ public struct TextLoaderOptions: Sendable {
     public var encoding: TextEncoding = .auto
     public var removeStopWords: Bool?
     public var values: TextVectorizerSettings.ValueTransform?
+    public var minDocumentFrequency: Int?
 
-    public static let all: Set<String> = ["seed", "lemmatizer", "features", "ngrams", "encoding", "stopwords", "values"]
+    public static let all: Set<String> = ["seed", "lemmatizer", "features", "ngrams", "encoding", "stopwords", "values", "min-df"]
 
     public init(_ options: [String: String], allowed: Set<String> = all, loader: String) throws {
         let o = try LoaderOptions(options, loader: loader, known: allowed)
@@ -34,6 +36,7 @@ public struct TextLoaderOptions: Sendable {
             }
         }
         features = try o.positiveInt("features", maximum: LoaderLimits.maximumFeatures)
+        minDocumentFrequency = try o.positiveInt("min-df", maximum: Int(Int32.max))
         if let s = options["ngrams"] {
             let parts = s.replacingOccurrences(of: "..", with: "-").split(separator: "-", omittingEmptySubsequences: false)
             let bounds = parts.compactMap { Int($0) }
@@ -69,5 +72,6 @@ public struct TextLoaderOptions: Sendable {
         if let r = ngrams { settings.ngramMin = r.lowerBound; settings.ngramMax = r.upperBound }
         if let s = removeStopWords { settings.removeStopWords = s }
         if let v = values { settings.valueTransform = v }
+        if let m = minDocumentFrequency { settings.minDocumentFrequency = m }
     }
 }

@@ -13,7 +13,7 @@ import Foundation
 /// let v = TextVectorizer.fit(trainTexts, settings: .snippets)
 /// let (x, tf) = v.transform(["stock market game"])
 /// ```
-/// Fitting keeps the terms with df ≤ `maxDocumentFrequency` · n, then the `maxFeatures` best by the
+/// Fitting keeps the terms with `minDocumentFrequency` ≤ df ≤ `maxDocumentFrequency` · n, then the `maxFeatures` best by the
 /// ranking (ties alphabetical, as scikit-learn's stable sort over its alphabetical columns), then puts
 /// the columns in alphabetical (code-point) order.
 public struct TextVectorizer: Codable, Sendable {
@@ -71,7 +71,7 @@ public struct TextVectorizer: Codable, Sendable {
         }
         let maxDocs = settings.maxDocumentFrequency * Double(n)
         // df 0 marks prefixes of longer n-grams that are shorter than ngramMin: not terms.
-        let candidates = (0..<terms).filter { df[$0] > 0 && Double(df[$0]) <= maxDocs }
+        let candidates = (0..<terms).filter { df[$0] >= max(1, settings.minDocumentFrequency) && Double(df[$0]) <= maxDocs }
         let score = settings.ranking == .totalCount ? total : df
         let chosen = topTerms(candidates, score: score, limit: settings.maxFeatures, name: counter.termString)
 

@@ -12,7 +12,8 @@ import Foundation
 ///   features = log(1 + tf), reconstruction target = tf.
 ///
 /// Options: `seed`, `lemmatizer=wordnet|porter2|none` (WordNet falls back to Porter2 when not
-/// installed), `features=N`, `ngrams=1..3`, `encoding` (`TextEncoding`, default auto). Item ids
+/// installed), `features=N`, `ngrams=1..3`, `stopwords`, `values`, `min-df=N` (default 1, as the
+/// reference), `encoding` (`TextEncoding`, default auto); `TextLoaderOptions` has them all. Item ids
 /// are "train.txt:LINE" / "test.txt:LINE".
 ///
 /// ```swift

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Loads a user's own labelled documents and vectorises them with the collection recipe
-/// (`TextVectorizerSettings.collection`: WordNet lemmas, stop words kept, 1–3-grams, max df 0.8, min df 2,
-/// 10 000 terms, sublinear tf-idf values, reconstructed as a distribution over the terms).
+/// (`TextVectorizerSettings.collection`: WordNet lemmas, stop words kept, 1–3-grams, max df 0.8,
+/// min df 2, 10 000 terms, sublinear tf-idf values, reconstructed as a distribution over the terms).
 ///
 /// Sources:
 /// - `text:DIR` — one document per file, its class the name of the sub-folder it is in

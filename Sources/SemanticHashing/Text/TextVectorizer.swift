@@ -13,9 +13,9 @@ import Foundation
 /// let v = TextVectorizer.fit(trainTexts, settings: .snippets)
 /// let (x, tf) = v.transform(["stock market game"])
 /// ```
-/// Fitting keeps the terms with `minDocumentFrequency` ≤ df ≤ `maxDocumentFrequency` · n, then the `maxFeatures` best by the
-/// ranking (ties alphabetical, as scikit-learn's stable sort over its alphabetical columns), then puts
-/// the columns in alphabetical (code-point) order.
+/// Fitting keeps the terms with `minDocumentFrequency` ≤ df ≤ `maxDocumentFrequency` · n, then the
+/// `maxFeatures` best by the ranking (ties alphabetical, as scikit-learn's stable sort over its
+/// alphabetical columns), then puts the columns in alphabetical (code-point) order.
 public struct TextVectorizer: Codable, Sendable {
     public private(set) var settings: TextVectorizerSettings
     /// The terms, in column order; n-grams are words joined by one space.

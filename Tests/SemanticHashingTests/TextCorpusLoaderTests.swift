@@ -82,6 +82,23 @@ final class TextCorpusLoaderTests: XCTestCase {
         }
     }
 
+    /// A training document whose one word is in no other has no term left, and a note says so.
+    func testDocumentsWithoutATermAreNamedInANote() throws {
+        let dir = try TextFixtures.folder()
+        for i in 0..<10 {
+            try TextFixtures.write("rockets orbit the moon", to: "\(dir)/train/space/\(i)")
+            try TextFixtures.write("garlic basil pasta", to: "\(dir)/train/cooking/\(i)")
+        }
+        try TextFixtures.write("zebra", to: "\(dir)/train/space/lonely")
+        try TextFixtures.write("orbit of the moon", to: "\(dir)/test/space/1")
+        let data = try TextCorpusLoader.load(path: dir, options: options)
+        XCTAssertEqual(data.train.ids?.contains("train/space/lonely"), true, "the lonely document is fitted")
+        XCTAssertEqual(data.notes, ["1 of 22 documents have no term of the vocabulary: the vectoriser's rules dropped every word of them "
+                                    + "(here a term must occur in 2 training documents; ?min-df=1 keeps the terms of one), "
+                                    + "so they all get the code of an empty document"])
+        XCTAssertEqual(try TextCorpusLoader.load(path: dir, options: options.merging(["min-df": "1"]) { $1 }).notes, [])
+    }
+
     func testBadInputNamesThePath() throws {
         let dir = try folderFixture()
         func location(_ path: String) -> String? {
@@ -96,7 +113,8 @@ final class TextCorpusLoaderTests: XCTestCase {
         } catch { XCTAssertEqual(TextFixtures.location(of: error), dir + "/space/doc3.txt:2") }
         // The default reads it as Windows-1252 and says so once.
         let fallback = try TextCorpusLoader.load(path: dir, options: options)
-        XCTAssertEqual(fallback.notes, ["1 of 20 files were not valid UTF-8 and were read as Windows-1252"])
+        XCTAssertEqual(fallback.notes.first, "1 of 20 files were not valid UTF-8 and were read as Windows-1252")
+        XCTAssertEqual(fallback.notes.count, 2, "and its words, in no other file, leave it without a term: \(fallback.notes)")
 
         try TextFixtures.write("  \n", to: dir + "/space/doc3.txt")
         XCTAssertEqual(location(dir), dir + "/space/doc3.txt")

@@ -84,6 +84,18 @@ enum TextDatasetBuilder {
         }
         let validationSplit = validation.isEmpty ? nil : split(validation)
         let testSplit = split(test)
+        // Not silent: documents without a term all get the empty document's code.
+        let splits = [trainSplit, validationSplit, testSplit].compactMap { $0 }
+        let empty = splits.reduce(0) { total, s in
+            guard case .sparse(let x) = s.features else { return total }
+            return total + (0..<x.rows).filter { x.rowStart[$0] == x.rowStart[$0 + 1] }.count
+        }
+        if empty > 0 {
+            let rarity = settings.minDocumentFrequency > 1
+                ? " (here a term must occur in \(settings.minDocumentFrequency) training documents; ?min-df=1 keeps the terms of one)" : ""
+            notes.append("\(empty) of \(splits.reduce(0) { $0 + $1.count }) documents have no term of the vocabulary: the vectoriser's "
+                         + "rules dropped every word of them\(rarity), so they all get the code of an empty document")
+        }
 
         var info: [(key: String, value: String)] = [("source", source)]
         info += loaderSettings

@@ -20,11 +20,12 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertGreaterThan(edge[0, 0], edge[0, 1])
     }
 
-    private func trained(_ preset: ModelPreset, variant: ModelVariant, readoutInputWeight: Double = 1) throws -> (model: HashingVAE, data: Dataset) {
+    private func trained(_ preset: ModelPreset, variant: ModelVariant, readoutInputWeight: Double = 1,
+                         level: Double = 0.5) throws -> (model: HashingVAE, data: Dataset) {
         let data = try SyntheticCorpus.load(argument: "docs=240,val=24,test=40,vocab=200,classes=4,length=30,seed=5", options: [:])
         let config = ModelConfiguration(preset: preset, bits: 8, inputDimensions: data.featureCount, classCount: data.classCount,
                                         multiLabel: false, variant: variant, hiddenDimensions: 24)
-        let masked = SupervisionMask.apply(to: data, level: 0.5, seed: 3)
+        let masked = SupervisionMask.apply(to: data, level: level, seed: 3)
         let (model, _) = try ModelTraining.fit(config, on: masked.train, options: TrainingOptions(epochs: 3, batchSize: 40, seed: 11),
                                                readoutInputWeight: readoutInputWeight)
         return (model as! HashingVAE, data)
@@ -67,7 +68,8 @@ final class ClassAlignedReadoutTests: XCTestCase {
         let x = data.test.features
         let q = try XCTUnwrap(readout.inputClassifier).probabilities(x), expectedQ = regression.probabilities(x)
         for (a, b) in zip(q.storage, expectedQ.storage) { XCTAssertEqual(a, b, accuracy: 1e-5) }
-        // Recompute every value by hand from the model's parts.
+        // Recompute every value by hand from the model's parts (at half the labels ℓ is read as trained).
+        XCTAssertNil(model.inputReadoutChoice)
         let h = model.trunk(x, training: false)
         let logits = model.latent.codeValues(h)
         var p = try XCTUnwrap(model.labelProbabilities(x))
@@ -89,6 +91,36 @@ final class ClassAlignedReadoutTests: XCTestCase {
             let ones = (0..<train.count).filter { train.bit($0, j) }.count
             XCTAssertTrue((train.count / 10...train.count * 9 / 10).contains(ones), "bit \(j) is set on \(ones) of \(train.count) items")
         }
+    }
+
+    /// Below half the labels a supervised model chooses an input readout as the unsupervised ones
+    /// do, and the readout's ℓ block reads through it: with the input's components (the `itq` code)
+    /// that block is ITQ's code bit for bit, the head still reads the trained latent, and a model
+    /// file keeps both readouts.
+    func testTheLatentBlockIsReadThroughTheInputReadoutWhenLabelsAreFew() throws {
+        let (model, data) = try trained(.ssbVAE, variant: .principled, level: 0.1)
+        XCTAssertEqual(model.configuration.labelledShare ?? 1, 0.1, accuracy: 0.02)
+        let choice = try XCTUnwrap(model.inputReadoutChoice)
+        XCTAssertEqual(model.inputReadout?.source, choice.chosen == .latent ? nil : choice.chosen)
+        let train = SupervisionMask.apply(to: data, level: 0.1, seed: 3).train
+        let candidates = LatentInputReadout.candidates(model, on: train, seed: 11, settings: BaselineSettings()).candidates
+        model.inputReadout = try XCTUnwrap(candidates.last?.readout)
+        model.readout = ClassAlignedReadout.fit(model, on: train, seed: 11)
+        let x = data.test.features
+        let block = ClassAlignedReadout.inputs(model, x, inputClassifier: model.readout?.inputClassifier).logits
+        XCTAssertEqual(BinaryCodes(thresholding: block), try ITQBaseline.fit(train, bits: 8, seed: 11).codes(x))
+        var head = try XCTUnwrap(model.labelProbabilities(x))
+        ClassAlignedReadout.soften(&head, multiLabel: false, temperature: ClassAlignedReadout.temperature)
+        let predictions = ClassAlignedReadout.inputs(model, x, inputClassifier: nil).predictions
+        for (a, b) in zip(predictions.storage, head.storage) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+
+        let metadata = ModelMetadata(dataset: "synthetic", datasetName: "synthetic", classNames: ["a", "b", "c", "d"], supervision: 0.1,
+                                     labelledItems: 26, training: TrainingOptions(), trainSeconds: 1, finalLosses: [:],
+                                     created: "2026-12-07T00:00:00Z", backend: "test", version: "0")
+        let bytes = try ModelFile(model: model, preprocessing: .none, metadata: metadata).encoded()
+        let loaded = try ModelFile.decode(bytes, path: "m.semhash")
+        XCTAssertEqual(loaded.model.codes(x), model.codes(x))
+        XCTAssertEqual((loaded.model as? HashingVAE)?.inputReadout, model.inputReadout)
     }
 
     func testModelFileKeepsTheReadoutAndRejectsAMisshapedOne() throws {

@@ -130,7 +130,9 @@ final class LatentInputReadoutTests: XCTestCase {
         let reference = try trained(.bvae, variant: .reference).model
         XCTAssertNil(reference.inputReadoutChoice, "the paper's tables read the logits alone")
         XCTAssertNil(reference.inputReadout)
-        XCTAssertNil(try trained(.ssbVAE).model.inputReadout, "supervised models read their classes instead")
+        let labelled = try trained(.ssbVAE).model
+        XCTAssertEqual(labelled.configuration.labelledShare, 1)
+        XCTAssertNil(labelled.inputReadoutChoice, "with every item labelled the latent is read as trained")
     }
 
     /// More bits than input features, or too few items: only the latent is possible, and nothing is reported.

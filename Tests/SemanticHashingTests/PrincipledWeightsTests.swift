@@ -36,6 +36,18 @@ final class PrincipledWeightsTests: XCTestCase {
         XCTAssertEqual(configuration(.ssbVAE, variant: .reference, share: 1).pairWeight, 1e-4)
     }
 
+    /// The input readout is chosen for the unsupervised models, and for the supervised ones while
+    /// fewer than half the training items are labelled; never in the reference variant.
+    func testInputReadoutIsChosenBelowHalfTheLabels() {
+        XCTAssertTrue(configuration(.bvae).readsInputIntoCodes)
+        XCTAssertTrue(configuration(.ssbVAE, share: 0.1).readsInputIntoCodes)
+        XCTAssertTrue(configuration(.vdshS, share: 0.49).readsInputIntoCodes)
+        XCTAssertFalse(configuration(.phsGS, share: 0.5).readsInputIntoCodes)
+        XCTAssertFalse(configuration(.ssbVAE, share: 1).readsInputIntoCodes)
+        XCTAssertFalse(configuration(.ssbVAE, variant: .reference, share: 0.1).readsInputIntoCodes)
+        XCTAssertFalse(configuration(.vdsh, variant: .reference).readsInputIntoCodes)
+    }
+
     /// `ModelTraining.fit` records the share of labelled items, and the model file keeps it.
     func testTrainingRecordsTheLabelledShare() throws {
         let features = FeatureMatrix.dense(Matrix(rows: 10, columns: 6, storage: (0..<60).map { Float(($0 * 7) % 5) }))

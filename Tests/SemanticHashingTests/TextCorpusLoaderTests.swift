@@ -93,9 +93,9 @@ final class TextCorpusLoaderTests: XCTestCase {
         try TextFixtures.write("orbit of the moon", to: "\(dir)/test/space/1")
         let data = try TextCorpusLoader.load(path: dir, options: options)
         XCTAssertEqual(data.train.ids?.contains("train/space/lonely"), true, "the lonely document is fitted")
-        XCTAssertEqual(data.notes, ["1 of 22 documents have no term of the vocabulary: the vectoriser's rules dropped every word of them "
+        XCTAssertEqual(data.notes, ["1 of 22 documents has no term of the vocabulary: the vectoriser's rules dropped every word of it "
                                     + "(here a term must occur in 2 training documents; ?min-df=1 keeps the terms of one), "
-                                    + "so they all get the code of an empty document"])
+                                    + "so it gets the code of an empty document"])
         XCTAssertEqual(try TextCorpusLoader.load(path: dir, options: options.merging(["min-df": "1"]) { $1 }).notes, [])
     }
 

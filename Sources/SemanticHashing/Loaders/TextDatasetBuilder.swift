@@ -93,8 +93,9 @@ enum TextDatasetBuilder {
         if empty > 0 {
             let rarity = settings.minDocumentFrequency > 1
                 ? " (here a term must occur in \(settings.minDocumentFrequency) training documents; ?min-df=1 keeps the terms of one)" : ""
-            notes.append("\(empty) of \(splits.reduce(0) { $0 + $1.count }) documents have no term of the vocabulary: the vectoriser's "
-                         + "rules dropped every word of them\(rarity), so they all get the code of an empty document")
+            let (have, they) = empty == 1 ? ("has", "it gets") : ("have", "they all get")
+            notes.append("\(empty) of \(splits.reduce(0) { $0 + $1.count }) documents \(have) no term of the vocabulary: the vectoriser's "
+                         + "rules dropped every word of \(empty == 1 ? "it" : "them")\(rarity), so \(they) the code of an empty document")
         }
 
         var info: [(key: String, value: String)] = [("source", source)]

@@ -8,7 +8,8 @@ import Foundation
 /// ```
 /// f(x) = [ ŷ_T(x) | q(x) | ℓ(x) ]  ŷ_T: the head's label distribution softened by T (softmax(log ŷ / T);
 ///                                     σ(logit(ŷ) / T) for multi-label data); q: the input classifier's
-///                                     (`InputClassifier`); ℓ: the latent's code values (logits; μ for VDSH-S)
+///                                     (`InputClassifier`); ℓ: the latent's code values (logits; μ for VDSH-S),
+///                                     read through the model's `LatentInputReadout` when it has one
 /// s = √(trace cov ŷ_T / trace cov q)  (the two classifiers weigh the same in the class directions)
 /// E = the r leading principal directions of [ŷ_T | s·q],  r = min(B, C − 1)  (C for multi-label data)
 /// G = the B − r leading principal directions of ℓ, scaled by √(mean variance along E / along G)
@@ -80,12 +81,14 @@ public struct ClassAlignedReadout: Sendable {
         return out
     }
 
-    /// [ŷ_T | q] and ℓ of a batch (ŷ_T alone without an input classifier).
+    /// [ŷ_T | q] and ℓ of a batch (ŷ_T alone without an input classifier); ℓ read through the
+    /// model's input readout when it has one (the head always sees the latent as trained).
     static func inputs(_ model: HashingVAE, _ x: FeatureMatrix, inputClassifier: InputClassifier?) -> (predictions: Matrix, logits: Matrix) {
         let h = model.trunk(x, training: false)
-        let logits = model.latent.codeValues(h)
+        let latent = model.latent.codeValues(h)
+        let logits = model.inputReadout.map { $0.codeValues(latent: latent, input: x) } ?? latent
         guard let head = model.head else { preconditionFailure("ClassAlignedReadout: the model has no supervision head") }
-        var predictions = head.labelProbabilities(hidden: h, codeValues: logits)
+        var predictions = head.labelProbabilities(hidden: h, codeValues: latent)
         soften(&predictions, multiLabel: model.configuration.multiLabel, temperature: temperature)
         if let inputClassifier { predictions = Matrix.hstack([predictions, inputClassifier.probabilities(x)]) }
         return (predictions, logits)

@@ -40,13 +40,14 @@ public enum ModelTraining {
         case .vae:
             let model = HashingVAE(configuration: recordingLabelledShare(configuration, of: data), seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
-            if model.configuration.readsClassesIntoCodes {
-                model.readout = ClassAlignedReadout.fit(model, on: data, seed: options.seed, inputWeight: readoutInputWeight)
-            }
+            // The input readout first: the class-aligned readout reads the latent through it.
             if model.configuration.readsInputIntoCodes {
                 let choice = LatentInputReadout.choose(model, on: data, seed: options.seed)
                 model.inputReadout = choice.readout
                 model.inputReadoutChoice = choice
+            }
+            if model.configuration.readsClassesIntoCodes {
+                model.readout = ClassAlignedReadout.fit(model, on: data, seed: options.seed, inputWeight: readoutInputWeight)
             }
             return (model, history)
         case .classical:

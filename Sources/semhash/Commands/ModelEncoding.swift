@@ -158,7 +158,10 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
         let short: [LatentInputReadout.Source: String] = [.latent: "latent", .rotatedLatent: "rotated latent", .both: "latent + components",
                                                          .input: "components"]
         let others = choice.scores.filter { $0.source != choice.chosen }.map { "\(short[$0.source]!) \(String(format: "%.1f %%", 100 * $0.agreement))" }
-        printError("readout: codes read from \(names[chosen.source]!): they keep \(String(format: "%.1f %%", 100 * chosen.agreement)) of each item's " +
+        // A supervised model reads the class from its classifiers; the choice is where its other bits come from.
+        let supervised = (file.model as? HashingVAE)?.readout != nil
+        let source = supervised && chosen.source == .input ? "the input's principal components" : names[chosen.source]!
+        printError("readout: \(supervised ? "the bits beside the class directions" : "codes") read from \(source): they keep \(String(format: "%.1f %%", 100 * chosen.agreement)) of each item's " +
                    "100 nearest input neighbours\(choice.neighboursByTFIDF ? " (the counts weighted by idf)" : "") among its 100 nearest codes " +
                    "(\(others.joined(separator: ", ")); docs/design.md, section 5)")
     }

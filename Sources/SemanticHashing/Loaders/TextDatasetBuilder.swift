@@ -75,21 +75,24 @@ enum TextDatasetBuilder {
                              texts: rows.map { documents[$0].display }, ids: rows.map { documents[$0].id })
         }
 
+        /// The rows of a split whose documents have no term (a text split's features are sparse).
+        func termlessRows(_ s: DataSplit) -> Set<Int> {
+            guard case .sparse(let x) = s.features else { return [] }
+            return Set((0..<x.rows).filter { x.rowStart[$0] == x.rowStart[$0 + 1] })
+        }
+
         var trainSplit = split(train)
         var dropped = 0
-        if dropEmptyTrainingRows, case .sparse(let x) = trainSplit.features {
-            let nonEmpty = (0..<x.rows).filter { x.rowStart[$0] < x.rowStart[$0 + 1] }
-            dropped = x.rows - nonEmpty.count
-            if dropped > 0 { trainSplit = trainSplit.gatherRows(nonEmpty) }
+        if dropEmptyTrainingRows {
+            let termless = termlessRows(trainSplit)
+            dropped = termless.count
+            if dropped > 0 { trainSplit = trainSplit.gatherRows((0..<trainSplit.count).filter { !termless.contains($0) }) }
         }
         let validationSplit = validation.isEmpty ? nil : split(validation)
         let testSplit = split(test)
         // Not silent: documents without a term all get the empty document's code.
         let splits = [trainSplit, validationSplit, testSplit].compactMap { $0 }
-        let empty = splits.reduce(0) { total, s in
-            guard case .sparse(let x) = s.features else { return total }
-            return total + (0..<x.rows).filter { x.rowStart[$0] == x.rowStart[$0 + 1] }.count
-        }
+        let empty = splits.reduce(0) { $0 + termlessRows($1).count }
         if empty > 0 {
             let rarity = settings.minDocumentFrequency > 1
                 ? " (here a term must occur in \(settings.minDocumentFrequency) training documents; ?min-df=1 keeps the terms of one)" : ""

@@ -240,7 +240,8 @@ final class ClassAlignedReadoutTests: XCTestCase {
     /// [u | ℓ] for n items of 3 classes (half of them class 0): u = two one-hot-like blocks
     /// (head and input classifier) plus noise; ℓ = a class embedding (weight `classInLatent`)
     /// plus independent noise.
-    private func readoutInputs(classInLatent: Float, n: Int = 900, bits: Int = 8, inputWeight: Double = 1) -> ReadoutDirections {
+    private func readoutInputs(classInLatent: Float, n: Int = 900, bits: Int = 8, inputWeight: Double = 1,
+                               latentScale: Double = 0.5) -> ReadoutDirections {
         var rng = RandomSource(seed: 7)
         var predictions = Matrix(rows: n, columns: 6), logits = Matrix(rows: n, columns: bits)
         let embedding: [[Float]] = (0..<3).map { _ in (0..<bits).map { _ in rng.normal() } }
@@ -249,7 +250,7 @@ final class ClassAlignedReadoutTests: XCTestCase {
             for j in 0..<6 { predictions[i, j] = (j % 3 == y ? 0.8 : 0.1) + 0.02 * rng.normal() }
             for k in 0..<bits { logits[i, k] = classInLatent * embedding[y][k] + rng.normal() }
         }
-        return ReadoutDirections(predictions: predictions, logits: logits, classCount: 3, inputWeight: inputWeight)
+        return ReadoutDirections(predictions: predictions, logits: logits, classCount: 3, inputWeight: inputWeight, latentScale: latentScale)
     }
 
     /// `--tune auto`'s readout weight multiplies q's columns of D, and only them.
@@ -259,6 +260,24 @@ final class ClassAlignedReadoutTests: XCTestCase {
         for j in 3..<6 { XCTAssertEqual(doubled.scales[j], 2 * plain.scales[j], accuracy: 1e-12) }
         XCTAssertNotEqual(plain.scales[3], 1, "s balances the blocks before the weight applies")
         XCTAssertEqual(readoutInputs(classInLatent: 1, inputWeight: 1).covariance, plain.covariance)
+    }
+
+    /// G's mean variance is a² × E's on the fitted items, as label-ITQ pads with the input's
+    /// directions: a = ½ by default, and the test holds for any a.
+    func testTheLatentBlockIsScaledToLabelITQsPaddingOfTheClassDirections() {
+        for a in [0.5, 1.0, 0.25] {
+            var rng = RandomSource(seed: 7)
+            var predictions = Matrix(rows: 600, columns: 6), logits = Matrix(rows: 600, columns: 8)
+            for k in predictions.storage.indices { predictions.storage[k] = 0.3 * rng.normal() }
+            for k in logits.storage.indices { logits.storage[k] = 5 * rng.normal() }
+            let directions = a == 0.5 ? ReadoutDirections(predictions: predictions, logits: logits, classCount: 3)
+                                      : ReadoutDirections(predictions: predictions, logits: logits, classCount: 3, latentScale: a)
+            let v = CenteredFeatures(.dense(directions.features), mean: directions.mean).times(directions.keptBlocks(bits: 8, classDirections: 2))
+            func meanVariance(_ columns: Range<Int>) -> Double {
+                columns.map { j in (0..<v.rows).reduce(0.0) { $0 + Double(v[$1, j]) * Double(v[$1, j]) } / Double(v.rows) }.reduce(0, +) / Double(columns.count)
+            }
+            XCTAssertEqual(meanVariance(2..<8) / meanVariance(0..<2), a * a, accuracy: 1e-3, "a = \(a)")
+        }
     }
 
     func testACrowdedReadoutIsRefittedWithLatentBitsThatVaryWithinAClass() {
@@ -297,7 +316,9 @@ final class ClassAlignedReadoutTests: XCTestCase {
     }
 
     func testABalancedReadoutKeepsTheFirstFit() {
-        let directions = readoutInputs(classInLatent: 0.5)
+        // With the latent as loud as the classes (a = 1) no code of these three classes crowds;
+        // at a = ½ class 0's half of the items would.
+        let directions = readoutInputs(classInLatent: 0.5, latentScale: 1)
         let (projection, tried) = directions.leastCrowdedProjection(classDirections: 2, seed: 3, itqIterations: 30)
         XCTAssertEqual(tried.count, 1)
         XCTAssertLessThanOrEqual(tried[0].largestShare, 0.05)

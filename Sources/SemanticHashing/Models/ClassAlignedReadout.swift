@@ -12,7 +12,8 @@ import Foundation
 ///                                     read through the model's `LatentInputReadout` when it has one
 /// s = √(trace cov ŷ_T / trace cov q)  (the two classifiers weigh the same in the class directions)
 /// E = the r leading principal directions of [ŷ_T | s·q],  r = min(B, C − 1)  (C for multi-label data)
-/// G = the B − r leading principal directions of ℓ, scaled by √(mean variance along E / along G)
+/// G = the B − r leading principal directions of ℓ, scaled by a·√(mean variance along E / along G),
+///     a = ½ (label-ITQ's padding scale: the classes weigh more than the bits beside them)
 /// D = diag(1, …, 1, s, …, s)         (so that [ŷ_T | s·q] = [ŷ_T | q]·D, and E acts on [ŷ_T | q] as D·E)
 /// V = (f − μ)·diag(D·E, G)            (n × B, on the training items; μ: the mean of f)
 /// R = the ITQ rotation of V;  P = diag(D·E, G)·R;  bit j of x = [((f(x) − μ)·P)_j > 0]

@@ -11,7 +11,8 @@ import Foundation
 ///                                     (`InputClassifier`); ℓ: the latent's code values (logits; μ for VDSH-S),
 ///                                     read through the model's `LatentInputReadout` when it has one
 /// s = √(trace cov ŷ_T / trace cov q)  (the two classifiers weigh the same in the class directions)
-/// E = the r leading principal directions of [ŷ_T | s·q],  r = min(B, C − 1)  (C for multi-label data)
+/// E = the r leading principal directions of [ŷ_T | s·q],  r = min(B, 2(C − 1))  (C − 1 without q, C for
+///     multi-label data)
 /// G = the B − r leading principal directions of ℓ, scaled by a·√(mean variance along E / along G),
 ///     a = ½ (label-ITQ's padding scale: the classes weigh more than the bits beside them)
 /// D = diag(1, …, 1, s, …, s)         (so that [ŷ_T | s·q] = [ŷ_T | q]·D, and E acts on [ŷ_T | q] as D·E)

@@ -194,8 +194,8 @@ struct ReadoutDirections {
     /// directions beside its class directions (a = ½: the classes weigh more than the rest of the
     /// code). Why: at a = 1 the B − r latent bits outvoted the few class directions of data with
     /// few classes. Validation P@100, SSB-VAE, 10 % labels, a = 1 → ½: two newsgroup hierarchies
-    /// (2 classes) 0.853 → 0.903 at 32 bits, TREC 0.639 → 0.676 at 32 bits; no cell lost more than
-    /// 0.002 (docs/results/defaults.md, section 20).
+    /// (2 classes) 0.853 → 0.903 at 32 bits, TREC 0.639 → 0.676 at 32 bits; no validation cell lost
+    /// more than 0.002 (docs/results/defaults.md, section 20).
     func keptBlocks(bits m: Int, classDirections r: Int) -> Matrix {
         let c = predictionColumns, w = c + bits
         let e = classEigen.leadingVectors(r)

@@ -132,7 +132,7 @@ final class LatentInputReadoutTests: XCTestCase {
         XCTAssertNil(reference.inputReadout)
         let labelled = try trained(.ssbVAE).model
         XCTAssertEqual(labelled.configuration.labelledShare, 1)
-        XCTAssertNil(labelled.inputReadoutChoice, "with every item labelled the latent is read as trained")
+        XCTAssertNil(labelled.inputReadoutChoice, "with 66 labelled items a class the latent is read as trained")
     }
 
     /// More bits than input features, or too few items: only the latent is possible, and nothing is reported.

@@ -37,15 +37,17 @@ final class PrincipledWeightsTests: XCTestCase {
     }
 
     /// The input readout is chosen for the unsupervised models, and for the supervised ones while
-    /// fewer than half the training items are labelled; never in the reference variant.
-    func testInputReadoutIsChosenBelowHalfTheLabels() {
-        XCTAssertTrue(configuration(.bvae).readsInputIntoCodes)
-        XCTAssertTrue(configuration(.ssbVAE, share: 0.1).readsInputIntoCodes)
-        XCTAssertTrue(configuration(.vdshS, share: 0.49).readsInputIntoCodes)
-        XCTAssertFalse(configuration(.phsGS, share: 0.5).readsInputIntoCodes)
-        XCTAssertFalse(configuration(.ssbVAE, share: 1).readsInputIntoCodes)
-        XCTAssertFalse(configuration(.ssbVAE, variant: .reference, share: 0.1).readsInputIntoCodes)
-        XCTAssertFalse(configuration(.vdsh, variant: .reference).readsInputIntoCodes)
+    /// they have fewer than 60 labelled items a class (4 classes here: 240); never in the reference
+    /// variant.
+    func testInputReadoutIsChosenBelowSixtyLabelsAClass() {
+        XCTAssertTrue(configuration(.bvae).readsInputIntoCodes(labelledItems: 0))
+        XCTAssertTrue(configuration(.bvae).readsInputIntoCodes(labelledItems: 10_000))
+        XCTAssertTrue(configuration(.ssbVAE, share: 0.1).readsInputIntoCodes(labelledItems: 48))
+        XCTAssertTrue(configuration(.vdshS, share: 1).readsInputIntoCodes(labelledItems: 239))
+        XCTAssertFalse(configuration(.phsGS, share: 0.1).readsInputIntoCodes(labelledItems: 240))
+        XCTAssertFalse(configuration(.ssbVAE, share: 1).readsInputIntoCodes(labelledItems: 5_000))
+        XCTAssertFalse(configuration(.ssbVAE, variant: .reference, share: 0.1).readsInputIntoCodes(labelledItems: 48))
+        XCTAssertFalse(configuration(.vdsh, variant: .reference).readsInputIntoCodes(labelledItems: 0))
     }
 
     /// `ModelTraining.fit` records the share of labelled items, and the model file keeps it.

@@ -226,20 +226,24 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     /// Whether the latent's values may be read together with the input's principal components
     /// (`LatentInputReadout`), chosen after training, without labels, by how well each keeps the
     /// input's neighbourhoods: the principled variant of VDSH and B-VAE, whose codes are those
-    /// values, and of the supervised models while fewer than half the training items are labelled,
+    /// values, and of the supervised models trained with fewer than
+    /// `inputReadoutLabelledItemsPerClassLimit` labelled items a class (`labelledItems` in all),
     /// whose class-aligned readout reads them in place of ℓ.
-    /// Why the share: the criterion sees no label, and the pairwise term shapes the latent by the
-    /// classes in proportion to it (`pairWeight`). At 10 % labels on small collections (48 to 64
-    /// labelled items) the choice took the components and gained 0.016 P@100 on average, while the
-    /// five corpora's validation carves moved by −0.004 to +0.001; with every item labelled it took
-    /// them over a latent shaped by the classes and lost 0.045 (TREC, 32 bits; defaults.md, section 19).
-    public var readsInputIntoCodes: Bool {
+    /// Why a count per class: the criterion sees no label, and the latent is shaped by the classes
+    /// through the pairs of labelled items. Where a class has about a dozen of them (four small
+    /// collections; Ohsumed at 10 % has as few) the choice took the components and gained 0.012
+    /// P@100 on average; where it has 80 or more (TREC at 10 % to 30 %, Snippets at 30 %) it took
+    /// them over a latent shaped by the classes and lost 0.005 to 0.026, and at full labels 0.045
+    /// (TREC, 32 bits). The sixth corpus, at 42 a class, gained 0.010 at 16 bits (defaults.md,
+    /// sections 19 and 21).
+    public func readsInputIntoCodes(labelledItems: Int) -> Bool {
         guard variant == .principled else { return false }
-        return supervision == .none || (labelledShare ?? 0) < Self.inputReadoutLabelledShareLimit
+        guard supervision != .none else { return true }
+        return Double(labelledItems) < Self.inputReadoutLabelledItemsPerClassLimit * Double(max(classCount, 1))
     }
 
-    /// The labelled share from which a supervised model's latent is read as trained.
-    public static let inputReadoutLabelledShareLimit = 0.5
+    /// The labelled items a class from which a supervised model's latent is read as trained.
+    public static let inputReadoutLabelledItemsPerClassLimit = 60.0
 
     /// Checks values that come from users (flags, files).
     public func validate() throws {

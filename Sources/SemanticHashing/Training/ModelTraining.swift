@@ -41,7 +41,7 @@ public enum ModelTraining {
             let model = HashingVAE(configuration: recordingLabelledShare(configuration, of: data), seed: options.seed)
             let history = try Trainer(options: options).train(model, on: data, onBatch: onBatch, onEpoch: onEpoch)
             // The input readout first: the class-aligned readout reads the latent through it.
-            if model.configuration.readsInputIntoCodes {
+            if model.configuration.readsInputIntoCodes(labelledItems: data.labels.labelledItems.count) {
                 let choice = LatentInputReadout.choose(model, on: data, seed: options.seed)
                 model.inputReadout = choice.readout
                 model.inputReadoutChoice = choice

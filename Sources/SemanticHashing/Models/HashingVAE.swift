@@ -24,8 +24,9 @@ public final class HashingVAE: HashingModel, @unchecked Sendable {
     /// How codes are read after training (`ModelConfiguration.readsClassesIntoCodes`); nil: the
     /// latent's logits alone, as during training.
     public internal(set) var readout: ClassAlignedReadout?
-    /// How an unsupervised model's codes are read after training (`ModelConfiguration.readsInputIntoCodes(labelledItems:)`);
-    /// nil: the latent's code values alone.
+    /// How the latent's values are read after training: an unsupervised model's codes, a supervised
+    /// model's ℓ block (`ModelConfiguration.readsInputIntoCodes(labelledItems:)`); nil: the latent's
+    /// code values alone.
     public internal(set) var inputReadout: LatentInputReadout?
     /// How `inputReadout` was chosen, for `train`'s report (nil for a model read from a file).
     public internal(set) var inputReadoutChoice: LatentInputReadout.Choice?

@@ -57,16 +57,27 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertEqual(readout.mean.columns, 2 * c + bits)
         XCTAssertEqual(readout.projection.rows, 2 * c + bits)
         XCTAssertEqual(readout.projection.columns, bits)
-        // q is label-ITQ's logistic regression on the labelled training items.
+        // q is label-ITQ's logistic regression on the labelled training items, refitted with the
+        // pseudo-labels of the unlabelled items that the mean of it and the head is surest of.
         let masked = SupervisionMask.apply(to: data, level: 0.5, seed: 3).train
         let labelled = BaselineSupport.labelledRows(masked.labels)
         XCTAssertEqual(labelled.count, masked.count / 2, accuracy: masked.count / 10)
         let settings = BaselineSettings()
-        let regression = LogisticRegression.fit(features: masked.features.gatherRows(labelled), labels: masked.labels.gatherRows(labelled),
-                                                l2: settings.classifierL2, maximumIterations: settings.classifierIterations,
-                                                tolerance: settings.classifierTolerance).model
+        func regression(_ rows: [Int], _ labels: Labels) -> LogisticRegression {
+            LogisticRegression.fit(features: masked.features.gatherRows(rows), labels: labels, l2: settings.classifierL2,
+                                   maximumIterations: settings.classifierIterations, tolerance: settings.classifierTolerance).model
+        }
+        let first = regression(labelled, masked.labels.gatherRows(labelled))
+        var head = try XCTUnwrap(model.labelProbabilities(masked.features))
+        ClassAlignedReadout.soften(&head, multiLabel: false, temperature: ClassAlignedReadout.temperature)
+        head = PseudoLabels.unsoften(head, temperature: ClassAlignedReadout.temperature)
+        let unlabelled = (0..<masked.count).filter { !masked.labels.isLabelled($0) }
+        let pseudo = PseudoLabels.choose(head: head, input: first.probabilities(masked.features), candidates: unlabelled)
+        XCTAssertEqual(Double(pseudo.count), Double(unlabelled.count) * PseudoLabels.share, accuracy: Double(c) / 2)
+        let regressed = regression(labelled + pseudo.map(\.row),
+                                   Labels(singleLabel: labelled.map { Int(masked.labels.classesOf($0).first!) } + pseudo.map(\.label), classCount: c))
         let x = data.test.features
-        let q = try XCTUnwrap(readout.inputClassifier).probabilities(x), expectedQ = regression.probabilities(x)
+        let q = try XCTUnwrap(readout.inputClassifier).probabilities(x), expectedQ = regressed.probabilities(x)
         for (a, b) in zip(q.storage, expectedQ.storage) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         // Recompute every value by hand from the model's parts. With 33 labelled items a class (fewer
         // than 60) ℓ is read through the chosen input readout.
@@ -325,5 +336,47 @@ final class ClassAlignedReadoutTests: XCTestCase {
         XCTAssertEqual(tried.count, 1)
         XCTAssertLessThanOrEqual(tried[0].largestShare, 0.05)
         XCTAssertEqual(projection, directions.projection(classDirections: 2, splitBits: 0, seed: 3, itqIterations: 30).projection)
+    }
+
+    /// Each predicted class gives up the round(share · count) unlabelled items the two classifiers'
+    /// mean is surest of, labelled with that class; ties go to the lower row; labelled rows are not
+    /// candidates.
+    func testPseudoLabelsAreEachPredictedClasssSurestShare() {
+        // Rows 0–7; row 2 is labelled, so not a candidate. Mean probabilities ½(head + input):
+        //   row 0: (0.9, 0.1, 0)  → class 0, 0.9      row 4: (0.2, 0.7, 0.1) → class 1, 0.7
+        //   row 1: (0.6, 0.4, 0)  → class 0, 0.6      row 5: (0.3, 0.6, 0.1) → class 1, 0.6
+        //   row 3: (0.6, 0.3, 0.1) → class 0, 0.6     row 6: (0.1, 0.1, 0.8) → class 2, 0.8
+        //   row 7: (0.2, 0.8, 0)  → class 1, 0.8
+        // share ½: class 0 has 3 items, round(1.5) = 2: rows 0 and 1 (0.6 tie, lower row first);
+        // class 1 has 3 items, 2: rows 7 and 4; class 2 has 1 item, round(0.5) = 1 (halves away
+        // from zero): row 6.
+        let mean: [[Float]] = [[0.9, 0.1, 0], [0.6, 0.4, 0], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1],
+                               [0.2, 0.7, 0.1], [0.3, 0.6, 0.1], [0.1, 0.1, 0.8], [0.2, 0.8, 0]]
+        var head = Matrix(rows: 8, columns: 3), input = Matrix(rows: 8, columns: 3)
+        for i in 0..<8 {
+            for j in 0..<3 {
+                // head and input differ; only their mean matters.
+                let skew: Float = j == 0 ? 0.05 : (j == 1 ? -0.05 : 0)
+                head[i, j] = mean[i][j] + skew
+                input[i, j] = mean[i][j] - skew
+            }
+        }
+        let chosen = PseudoLabels.choose(head: head, input: input, candidates: [0, 1, 3, 4, 5, 6, 7], share: 0.5)
+        XCTAssertEqual(chosen.map(\.row), [0, 1, 4, 6, 7])
+        XCTAssertEqual(chosen.map(\.label), [0, 0, 1, 2, 1])
+        XCTAssertEqual(PseudoLabels.choose(head: head, input: input, candidates: [0, 1, 3, 4, 5, 6, 7], share: 0.25).map(\.row), [0, 7])
+        XCTAssertTrue(PseudoLabels.choose(head: head, input: input, candidates: [], share: 0.5).isEmpty)
+        XCTAssertEqual(PseudoLabels.choose(head: head, input: input, candidates: [6], share: 1).map(\.label), [2])
+    }
+
+    /// The head's distribution comes back from its softened form: softmax(log p / T) raised to T
+    /// and renormalised is p.
+    func testUnsofteningInvertsTheSoftening() {
+        let p = Matrix(rows: 3, columns: 4, storage: [0.7, 0.2, 0.05, 0.05,  0.25, 0.25, 0.25, 0.25,  0.001, 0.009, 0.09, 0.9])
+        var softened = p
+        ClassAlignedReadout.soften(&softened, multiLabel: false, temperature: 10)
+        XCTAssertNotEqual(softened[0, 0], p[0, 0], accuracy: 0.1)
+        let back = PseudoLabels.unsoften(softened, temperature: 10)
+        for (a, b) in zip(back.storage, p.storage) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, b) + 1e-6) }
     }
 }

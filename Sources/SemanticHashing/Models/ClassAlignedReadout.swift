@@ -8,7 +8,8 @@ import Foundation
 /// ```
 /// f(x) = [ ŷ_T(x) | q(x) | ℓ(x) ]  ŷ_T: the head's label distribution softened by T (softmax(log ŷ / T);
 ///                                     σ(logit(ŷ) / T) for multi-label data); q: the input classifier's
-///                                     (`InputClassifier`); ℓ: the latent's code values (logits; μ for VDSH-S),
+///                                     (`InputClassifier`; on single-label data refitted with `PseudoLabels`);
+///                                     ℓ: the latent's code values (logits; μ for VDSH-S),
 ///                                     read through the model's `LatentInputReadout` when it has one
 /// s = √(trace cov ŷ_T / trace cov q)  (the two classifiers weigh the same in the class directions)
 /// E = the r leading principal directions of [ŷ_T | s·q],  r = min(B, 2(C − 1))  (C − 1 without q, C for

@@ -4,7 +4,8 @@ import Foundation
 /// covariance, the rule for how many class directions, the ITQ rotation), so it lives above the
 /// baselines, with training.
 extension ClassAlignedReadout {
-    /// Fits q on the labelled items of `data` (none when no item is labelled), then μ and P on all
+    /// Fits q on the labelled items of `data` (none when no item is labelled; on single-label data
+    /// refitted with the pseudo-labels `PseudoLabels` chooses among the others), then μ and P on all
     /// of its items, for a trained `model` with a supervision head. When one code would hold more
     /// than `CodeUsage.largestShareWarning` of `data`'s items, P is refitted split
     /// (`ReadoutDirections`), with more bits kept for the latent each time, until none does.
@@ -28,11 +29,31 @@ extension ClassAlignedReadout {
             multiLabel = model.configuration.multiLabel
             latentScale = settings.paddingScale
             let labelled = BaselineSupport.labelledRows(data.labels)
-            let classifier = labelled.isEmpty ? nil : LogisticRegression.fit(
-                features: data.features.gatherRows(labelled), labels: data.labels.gatherRows(labelled),
-                l2: settings.classifierL2, maximumIterations: settings.classifierIterations, tolerance: settings.classifierTolerance).model
-            inputClassifier = classifier.map { InputClassifier(weights: $0.weights, bias: $0.bias, multiLabel: model.configuration.multiLabel) }
-            (predictions, logits) = ClassAlignedReadout.inputsInChunks(model, data.features, inputClassifier: inputClassifier)
+            func classifier(rows: [Int], labels: Labels) -> InputClassifier {
+                let fitted = LogisticRegression.fit(features: data.features.gatherRows(rows), labels: labels, l2: settings.classifierL2,
+                                                    maximumIterations: settings.classifierIterations, tolerance: settings.classifierTolerance).model
+                return InputClassifier(weights: fitted.weights, bias: fitted.bias, multiLabel: model.configuration.multiLabel)
+            }
+            var inputClassifier = labelled.isEmpty ? nil : classifier(rows: labelled, labels: data.labels.gatherRows(labelled))
+            let first = ClassAlignedReadout.inputsInChunks(model, data.features, inputClassifier: inputClassifier)
+            var predictions = first.predictions
+            // Single-label data: q refitted with the pseudo-labels the head and q agree on (`PseudoLabels`).
+            if inputClassifier != nil && !multiLabel && labelled.count < data.count {
+                let c = classCount
+                let head = PseudoLabels.unsoften(predictions.columns(0..<c), temperature: ClassAlignedReadout.temperature)
+                let unlabelled = (0..<data.count).filter { !data.labels.isLabelled($0) }
+                let pseudo = PseudoLabels.choose(head: head, input: predictions.columns(c..<2 * c), candidates: unlabelled)
+                if !pseudo.isEmpty {
+                    let rows = labelled + pseudo.map(\.row)
+                    let classes = labelled.map { Int(data.labels.classesOf($0).first!) } + pseudo.map(\.label)
+                    let refitted = classifier(rows: rows, labels: Labels(singleLabel: classes, classCount: c))
+                    predictions.replaceColumns(c..<2 * c, with: data.features.mapRowBlocks(outputColumns: c) { refitted.probabilities($0) })
+                    inputClassifier = refitted
+                }
+            }
+            self.inputClassifier = inputClassifier
+            self.predictions = predictions
+            logits = first.logits
         }
     }
 
@@ -256,6 +277,12 @@ private extension Matrix {
         var out = Matrix(rows: rows, columns: range.count)
         for i in 0..<rows { for (o, j) in range.enumerated() { out[i, o] = self[i, j] } }
         return out
+    }
+
+    /// Overwrites the columns `range` of every row with `values`' columns.
+    mutating func replaceColumns(_ range: Range<Int>, with values: Matrix) {
+        precondition(values.rows == rows && values.columns == range.count, "Matrix.replaceColumns: shape")
+        for i in 0..<rows { for (o, j) in range.enumerated() { self[i, j] = values[i, o] } }
     }
 
     /// diag(A, B).

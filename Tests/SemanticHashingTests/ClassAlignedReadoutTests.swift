@@ -74,6 +74,7 @@ final class ClassAlignedReadoutTests: XCTestCase {
         let unlabelled = (0..<masked.count).filter { !masked.labels.isLabelled($0) }
         let pseudo = PseudoLabels.choose(head: head, input: first.probabilities(masked.features), candidates: unlabelled)
         XCTAssertEqual(Double(pseudo.count), Double(unlabelled.count) * PseudoLabels.share, accuracy: Double(c) / 2)
+        XCTAssertEqual(readout.pseudoLabelledItems, pseudo.count)
         let regressed = regression(labelled + pseudo.map(\.row),
                                    Labels(singleLabel: labelled.map { Int(masked.labels.classesOf($0).first!) } + pseudo.map(\.label), classCount: c))
         let x = data.test.features

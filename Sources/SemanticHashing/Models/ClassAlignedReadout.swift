@@ -56,6 +56,9 @@ public struct ClassAlignedReadout: Sendable {
     /// The multiplier of q's balancing scale the fit used (1 unless `--tune auto` chose another;
     /// 1 for a readout read from a file, whose P already holds it).
     public internal(set) var inputWeight = 1.0
+    /// How many unlabelled items q was refitted with (`PseudoLabels`; 0 when it kept its first fit,
+    /// and for a readout read from a file).
+    public internal(set) var pseudoLabelledItems = 0
 
     /// One fit of P: how many bits were split off for ℓ's within-class part (0: none), and the
     /// share of the fitted items on its most common code.

@@ -23,6 +23,8 @@ extension ClassAlignedReadout {
         let classCount: Int, multiLabel: Bool
         /// label-ITQ's `paddingScale`, which the latent block's scale follows (`ReadoutDirections`).
         let latentScale: Double
+        /// How many unlabelled items q was refitted with.
+        let pseudoLabelledItems: Int
 
         init(_ model: HashingVAE, on data: DataSplit, settings: BaselineSettings = BaselineSettings()) {
             classCount = model.configuration.classCount
@@ -35,6 +37,7 @@ extension ClassAlignedReadout {
                 return InputClassifier(weights: fitted.weights, bias: fitted.bias, multiLabel: model.configuration.multiLabel)
             }
             var inputClassifier = labelled.isEmpty ? nil : classifier(rows: labelled, labels: data.labels.gatherRows(labelled))
+            var pseudoLabelledItems = 0
             let first = ClassAlignedReadout.inputsInChunks(model, data.features, inputClassifier: inputClassifier)
             var predictions = first.predictions
             // Single-label data: q refitted with the pseudo-labels the head and q agree on (`PseudoLabels`).
@@ -49,10 +52,12 @@ extension ClassAlignedReadout {
                     let refitted = classifier(rows: rows, labels: Labels(singleLabel: classes, classCount: c))
                     predictions.replaceColumns(c..<2 * c, with: data.features.mapRowBlocks(outputColumns: c) { refitted.probabilities($0) })
                     inputClassifier = refitted
+                    pseudoLabelledItems = pseudo.count
                 }
             }
             self.inputClassifier = inputClassifier
             self.predictions = predictions
+            self.pseudoLabelledItems = pseudoLabelledItems
             logits = first.logits
         }
     }
@@ -68,6 +73,7 @@ extension ClassAlignedReadout {
         var readout = ClassAlignedReadout(mean: directions.mean, projection: projection, inputClassifier: inputs.inputClassifier)
         readout.fitAttempts = attempts
         readout.inputWeight = inputWeight
+        readout.pseudoLabelledItems = inputs.pseudoLabelledItems
         return readout
     }
 

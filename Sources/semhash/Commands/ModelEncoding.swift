@@ -151,6 +151,10 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
         printError("readout: one code held \(String(format: "%.1f %%", 100 * first.largestShare)) of the training items; " +
                    "refitted with \(kept.splitBits) of the \(config.bits) bits split off for within-class differences (docs/design.md, section 5)")
     }
+    if !quiet, let readout = (file.model as? HashingVAE)?.readout, readout.pseudoLabelledItems > 0 {
+        printError("readout: the input classifier was refitted with \(readout.pseudoLabelledItems) pseudo-labelled items beside the labelled ones: " +
+                   "of each predicted class, the quarter of the unlabelled items that it and the model's classifier are surest of (docs/design.md, section 5)")
+    }
     if !quiet, let choice = (file.model as? HashingVAE)?.inputReadoutChoice, let chosen = choice.scores.first(where: { $0.source == choice.chosen }) {
         let names: [LatentInputReadout.Source: String] = [.latent: "the latent", .rotatedLatent: "the latent rotated by ITQ",
                                                          .both: "the latent beside the input's principal components",

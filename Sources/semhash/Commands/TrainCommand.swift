@@ -138,6 +138,7 @@ struct TrainingSettings {
         if let tuningJSON { json["tuning"] = tuningJSON }
         if let readout = (model as? HashingVAE)?.readout, let kept = readout.fitAttempts.last {
             json["readout"] = ["split_bits": kept.splitBits, "largest_share": kept.largestShare, "input_weight": readout.inputWeight,
+                               "pseudo_labelled_items": readout.pseudoLabelledItems,
                                "attempts": readout.fitAttempts.map { ["split_bits": $0.splitBits, "largest_share": $0.largestShare] }]
         }
         if let choice = (model as? HashingVAE)?.inputReadoutChoice?.json { json["input_readout"] = choice }

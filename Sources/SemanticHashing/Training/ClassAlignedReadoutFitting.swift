@@ -40,7 +40,7 @@ extension ClassAlignedReadout {
             var pseudoLabelledItems = 0
             let first = ClassAlignedReadout.inputsInChunks(model, data.features, inputClassifier: inputClassifier)
             var predictions = first.predictions
-            // Single-label data: q refitted with the pseudo-labels the head and q agree on (`PseudoLabels`).
+            // Single-label data: q refitted with the pseudo-labels the mean of the head and q is surest of (`PseudoLabels`).
             if inputClassifier != nil && !multiLabel && labelled.count < data.count {
                 let c = classCount
                 let head = PseudoLabels.unsoften(predictions.columns(0..<c), temperature: ClassAlignedReadout.temperature)

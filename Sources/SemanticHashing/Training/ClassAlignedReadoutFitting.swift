@@ -41,19 +41,15 @@ extension ClassAlignedReadout {
             let first = ClassAlignedReadout.inputsInChunks(model, data.features, inputClassifier: inputClassifier)
             var predictions = first.predictions
             // Single-label data: q refitted with the pseudo-labels the mean of the head and q is surest of (`PseudoLabels`).
-            if inputClassifier != nil && !multiLabel && labelled.count < data.count {
-                let c = classCount
-                let head = PseudoLabels.unsoften(predictions.columns(0..<c), temperature: ClassAlignedReadout.temperature)
-                let unlabelled = (0..<data.count).filter { !data.labels.isLabelled($0) }
-                let pseudo = PseudoLabels.choose(head: head, input: predictions.columns(c..<2 * c), candidates: unlabelled)
-                if !pseudo.isEmpty {
-                    let rows = labelled + pseudo.map(\.row)
-                    let classes = labelled.map { Int(data.labels.classesOf($0).first!) } + pseudo.map(\.label)
-                    let refitted = classifier(rows: rows, labels: Labels(singleLabel: classes, classCount: c))
-                    predictions.replaceColumns(c..<2 * c, with: data.features.mapRowBlocks(outputColumns: c) { refitted.probabilities($0) })
-                    inputClassifier = refitted
-                    pseudoLabelledItems = pseudo.count
-                }
+            let c = classCount
+            if inputClassifier != nil && !multiLabel,
+               let set = PseudoLabels.trainingSet(labels: data.labels,
+                                                  head: PseudoLabels.unsoften(predictions.columns(0..<c), temperature: ClassAlignedReadout.temperature),
+                                                  input: predictions.columns(c..<2 * c)) {
+                let refitted = classifier(rows: set.rows, labels: Labels(singleLabel: set.classes, classCount: c))
+                predictions.replaceColumns(c..<2 * c, with: data.features.mapRowBlocks(outputColumns: c) { refitted.probabilities($0) })
+                inputClassifier = refitted
+                pseudoLabelledItems = set.pseudoLabelled
             }
             self.inputClassifier = inputClassifier
             self.predictions = predictions

@@ -21,6 +21,18 @@ enum PseudoLabels {
     /// The share of each predicted class's unlabelled items that is pseudo-labelled.
     static let share = 0.25
 
+    /// The rows to refit q on and their classes: the labelled rows of single-label `labels` with
+    /// their own, then the rows `choose` picks among the unlabelled ones with theirs; nil when it
+    /// picks none (every item labelled, or too few unlabelled a class).
+    static func trainingSet(labels: Labels, head: Matrix, input: Matrix, share: Double = share)
+        -> (rows: [Int], classes: [Int], pseudoLabelled: Int)? {
+        let labelled = labels.labelledItems
+        guard labelled.count < labels.count else { return nil }
+        let pseudo = choose(head: head, input: input, candidates: (0..<labels.count).filter { !labels.isLabelled($0) }, share: share)
+        guard !pseudo.isEmpty else { return nil }
+        return (labelled + pseudo.map(\.row), labelled.map { Int(labels.classesOf($0).first!) } + pseudo.map(\.label), pseudo.count)
+    }
+
     /// (row, class) pairs of the chosen rows among `candidates`, ascending by row. `head` and
     /// `input` are n × C probability rows; ties in confidence go to the lower row.
     static func choose(head: Matrix, input: Matrix, candidates: [Int], share: Double = share) -> [(row: Int, label: Int)] {

@@ -153,7 +153,7 @@ func reportTrainingCodeUsage(_ file: ModelFile, on split: DataSplit, quiet: Bool
     }
     if !quiet, let readout = (file.model as? HashingVAE)?.readout, readout.pseudoLabelledItems > 0 {
         printError("readout: the input classifier was refitted with \(readout.pseudoLabelledItems) pseudo-labelled items beside the labelled ones: " +
-                   "of each predicted class, the quarter of the unlabelled items that it and the model's classifier are surest of (docs/design.md, section 5)")
+                   "the unlabelled items that it and the model's classifier are surest of, class by class (docs/design.md, section 5)")
     }
     if !quiet, let choice = (file.model as? HashingVAE)?.inputReadoutChoice, let chosen = choice.scores.first(where: { $0.source == choice.chosen }) {
         let names: [LatentInputReadout.Source: String] = [.latent: "the latent", .rotatedLatent: "the latent rotated by ITQ",
